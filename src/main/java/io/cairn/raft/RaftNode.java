@@ -1,0 +1,279 @@
+package io.cairn.raft;
+
+import io.cairn.state.Command;
+import io.cairn.state.Outcome;
+import io.cairn.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This server's member of the Raft group: starts Ratis over the state store and submits
+ * commands. Concurrent submissions are coalesced into one {@link Command.Batch} log entry
+ * (see docs/write-path.md); they are submitted in-process, never through a client transport.
+ */
+public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  /** Fixed so that every server of a datacenter, started apart, names the same group. */
+  private static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.fromString("c0a1c0de-0000-4000-8000-00000000ca1f"));
+  private static final int MAX_BATCH = 1024;
+  private static final int MAX_IN_FLIGHT = 8;
+
+  /** How to start: this server's id and addresses, where its log lives, and its first peers. */
+  public record Settings(String id, Path dataDir, String raftAddress, String rpcAddress, int raftPort,
+                         List<RaftPeerSpec> initialPeers) {}
+
+  /** A server of the group as the others know it. */
+  public record RaftPeerSpec(String id, String raftAddress, String rpcAddress) {}
+
+  private record Pending(Command command, CompletableFuture<Outcome> result) {}
+
+  private final StateStore store;
+  private final RaftServer server;
+  private final RaftPeerId selfId;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final Thread batcher;
+  private volatile boolean closed;
+
+  private RaftNode(StateStore store, RaftServer server, RaftPeerId selfId) {
+    this.store = store;
+    this.server = server;
+    this.selfId = selfId;
+    this.batcher = Thread.ofVirtual().name("raft-batcher").unstarted(this::batchLoop);
+  }
+
+  public static RaftNode start(Settings s, StateStore store) throws IOException {
+    RaftProperties props = RatisTuning.properties(s.dataDir(), s.raftPort());
+    RaftPeerId selfId = RaftPeerId.valueOf(s.id());
+    List<RaftPeer> peers = new ArrayList<>();
+    for (RaftPeerSpec p : s.initialPeers()) {
+      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.rpcAddress()).build());
+    }
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+    boolean existing = Files.isDirectory(s.dataDir().resolve(GROUP_ID.getUuid().toString()));
+    CairnStateMachine sm = new CairnStateMachine(store, leader -> LOG.info("leader is now {}", leader));
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(selfId)
+        .setGroup(group)
+        .setStateMachine(sm)
+        .setProperties(props)
+        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+        .build();
+    server.start();
+    RaftNode node = new RaftNode(store, server, selfId);
+    node.batcher.start();
+    LOG.info("raft started id={} peers={} recovered={}", s.id(), peers.size(), existing);
+    return node;
+  }
+
+  // --- writes ---
+
+  /** Submits a command; completes with its outcome once committed and applied. */
+  public CompletableFuture<Outcome> submit(Command command) {
+    CompletableFuture<Outcome> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("server is shutting down"));
+      return f;
+    }
+    queue.add(new Pending(command, f));
+    return f;
+  }
+
+  /** Submits and waits, turning Ratis's failures into the exceptions callers handle. */
+  public Outcome apply(Command command, Duration timeout) {
+    try {
+      return submit(command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out waiting for the write to commit");
+    }
+  }
+
+  private void batchLoop() {
+    List<Pending> batch = new ArrayList<>();
+    while (!closed) {
+      try {
+        batch.add(queue.take());
+        inFlight.acquire();
+        // While earlier entries are in flight, callers pile up here: that is the batching.
+        queue.drainTo(batch, MAX_BATCH - 1);
+        send(List.copyOf(batch));
+      } catch (InterruptedException e) {
+        break;
+      } finally {
+        batch.clear();
+      }
+    }
+    Pending p;
+    while ((p = queue.poll()) != null) p.result().completeExceptionally(new IllegalStateException("server is shutting down"));
+  }
+
+  private void send(List<Pending> batch) {
+    Command command = batch.size() == 1 ? batch.getFirst().command()
+        : new Command.Batch(batch.stream().map(Pending::command).toList());
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(request(command));
+    } catch (IOException e) {
+      inFlight.release();
+      batch.forEach(p -> p.result().completeExceptionally(e));
+      return;
+    }
+    reply.whenComplete((r, err) -> {
+      inFlight.release();
+      if (err == null && r.isSuccess()) {
+        deliver(batch, r);
+      } else {
+        RuntimeException failure = failureOf(r, err);
+        batch.forEach(p -> p.result().completeExceptionally(failure));
+      }
+    });
+  }
+
+  private void deliver(List<Pending> batch, RaftClientReply r) {
+    List<Outcome> outcomes;
+    try {
+      outcomes = CommandCodec.decodeOutcomes(r.getMessage().getContent().toByteArray());
+    } catch (IOException e) {
+      batch.forEach(p -> p.result().completeExceptionally(e));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result().complete(i < outcomes.size() ? outcomes.get(i) : Outcome.error("missing outcome"));
+    }
+  }
+
+  private RuntimeException failureOf(RaftClientReply r, Throwable err) {
+    Throwable cause = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
+    if (r != null && r.getNotLeaderException() != null) return new NotLeaderException(leaderRpcAddress());
+    if (cause instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+        || cause instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
+      return new NotLeaderException(leaderRpcAddress());
+    }
+    String why = cause != null ? cause.toString() : r != null && r.getException() != null ? r.getException().toString() : "unknown";
+    return new IllegalStateException("raft write failed: " + why);
+  }
+
+  private RaftClientRequest request(Command command) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(selfId)
+        .setGroupId(GROUP_ID)
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command))))
+        .setType(RaftClientRequest.writeRequestType())
+        .build();
+  }
+
+  /**
+   * Waits until this server is the leader and has applied an entry of its own term, which is
+   * when its reads are current. Used at start-up in dev and bootstrap modes.
+   */
+  public void awaitLeadership(Duration timeout) throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        apply(new Command.Noop(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        return;
+      } catch (NotLeaderException e) {
+        // Not elected yet: Ratis answers at once, so wait for the election rather than spin.
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      } catch (IllegalStateException e) {
+        if (closed) throw e;
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+    }
+    throw new TimeoutException("no raft leader within " + timeout);
+  }
+
+  // --- status ---
+
+  private DivisionInfo info() {
+    try {
+      return server.getDivision(GROUP_ID).getInfo();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  public boolean isLeader() {
+    DivisionInfo i = info();
+    return i != null && i.isLeader() && i.isLeaderReady();
+  }
+
+  public boolean knownLeader() {
+    DivisionInfo i = info();
+    return i != null && i.getLeaderId() != null;
+  }
+
+  /** The leader's server RPC address ("ip:port"), or null when there is no leader. */
+  public String leaderRpcAddress() {
+    DivisionInfo i = info();
+    if (i == null || i.getLeaderId() == null) return null;
+    return peers().stream().filter(p -> p.id().equals(i.getLeaderId().toString()))
+        .map(RaftPeerSpec::rpcAddress).findFirst().orElse(null);
+  }
+
+  public List<RaftPeerSpec> peers() {
+    try {
+      return server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers().stream()
+          .map(p -> new RaftPeerSpec(p.getId().toString(), p.getAddress(), p.getClientAddress()))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  public long lastAppliedIndex() {
+    DivisionInfo i = info();
+    return i == null ? 0 : i.getLastAppliedIndex();
+  }
+
+  public StateStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    batcher.interrupt();
+    server.close();
+    LOG.info("raft stopped");
+  }
+}

@@ -1,0 +1,49 @@
+package io.cairn.raft;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis settings Cairn runs with, all set through Ratis's own constants because a misspelled
+ * key is silently ignored. The values come from measurements on 2-core machines (DESIGN.md).
+ */
+final class RatisTuning {
+  private static final Logger LOG = LoggerFactory.getLogger(RatisTuning.class);
+  static final long SNAPSHOT_THRESHOLD = 16_384;
+
+  private RatisTuning() {}
+
+  static RaftProperties properties(Path dataDir, int raftPort) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+    NettyConfigKeys.Server.setPort(p, raftPort);
+    RaftServerConfigKeys.setStorageDir(p, List.of(dataDir.toFile()));
+    // The log's metadata file costs a sync per commit; the commit index is recovered without it.
+    p.setBoolean(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY, false);
+    RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, 0);
+    RaftServerConfigKeys.Write.setElementLimit(p, 4096);
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, java.util.concurrent.TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_THRESHOLD);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    for (String key : List.of(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY,
+        RaftServerConfigKeys.Log.Appender.BUFFER_ELEMENT_LIMIT_KEY, RaftServerConfigKeys.Write.ELEMENT_LIMIT_KEY,
+        RaftServerConfigKeys.Log.WRITE_BUFFER_SIZE_KEY, RaftServerConfigKeys.Snapshot.AUTO_TRIGGER_THRESHOLD_KEY)) {
+      LOG.debug("ratis {}={}", key, p.get(key));
+    }
+    return p;
+  }
+}

@@ -1,0 +1,53 @@
+package io.cairn.state;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every change to replicated state is one of these, appended to the Raft log and applied by
+ * {@link StateStore#apply}. The type name is written into the log, so renaming a record is a
+ * log format change.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Command.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = Command.KvSet.class, name = "kv-set"),
+    @JsonSubTypes.Type(value = Command.KvDelete.class, name = "kv-delete"),
+    @JsonSubTypes.Type(value = Command.CatalogRegister.class, name = "catalog-register"),
+    @JsonSubTypes.Type(value = Command.CatalogDeregister.class, name = "catalog-deregister"),
+    @JsonSubTypes.Type(value = Command.Noop.class, name = "noop"),
+})
+public sealed interface Command {
+
+  /** Several commands coalesced into one log entry; applied in order, each with its own outcome. */
+  record Batch(List<Command> commands) implements Command {}
+
+  /**
+   * Set a key. {@code cas} null: unconditional; 0: only if absent; n: only if its ModifyIndex is n.
+   */
+  record KvSet(String key, byte[] value, long flags, Long cas) implements Command {}
+
+  /** Delete a key, or every key under it with {@code recurse}; {@code cas} as for {@link KvSet}. */
+  record KvDelete(String key, boolean recurse, Long cas) implements Command {}
+
+  /**
+   * Upsert a node, optionally one service on it and checks. The node's fields are skipped when
+   * {@code skipNodeUpdate} (an agent re-syncing a service must not clobber node meta).
+   */
+  record CatalogRegister(String nodeId, String node, String address, String datacenter,
+                         Map<String, String> taggedAddresses, Map<String, String> nodeMeta,
+                         boolean skipNodeUpdate, ServiceInstance service, List<HealthCheck> checks)
+      implements Command {
+    public CatalogRegister {
+      checks = checks == null ? List.of() : List.copyOf(checks);
+    }
+  }
+
+  /** Remove a check, or a service and its checks, or (both null) a node and all it holds. */
+  record CatalogDeregister(String node, String serviceId, String checkId) implements Command {}
+
+  /** Writes nothing; used to learn the current commit index (e.g. on a new leader). */
+  record Noop() implements Command {}
+}

@@ -1,0 +1,135 @@
+package io.cairn.state;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The KV table: entries sorted by key, and tombstones so that a prefix's index never goes back. */
+final class KvStore {
+  /** Above this many tombstones the oldest half is dropped and their highest index kept as a floor. */
+  static final int MAX_TOMBSTONES = 100_000;
+
+  private final TreeMap<String, KvEntry> entries = new TreeMap<>();
+  private final TreeMap<String, Long> tombstones = new TreeMap<>();
+  private long reapedFloor;
+
+  Outcome set(long index, Command.KvSet c, Changes ch) {
+    KvEntry old = entries.get(c.key());
+    if (!casAllows(c.cas(), old)) return Outcome.NOT_APPLIED;
+    long create = old == null ? index : old.createIndex();
+    long lockIndex = old == null ? 0 : old.lockIndex();
+    String session = old == null ? null : old.session();
+    entries.put(c.key(), new KvEntry(c.key(), c.value(), c.flags(), create, index, lockIndex, session));
+    tombstones.remove(c.key());
+    ch.kv(c.key());
+    return Outcome.OK;
+  }
+
+  Outcome delete(long index, Command.KvDelete c, Changes ch) {
+    if (c.recurse()) {
+      List<String> doomed = new ArrayList<>(prefixView(c.key()).keySet());
+      for (String k : doomed) remove(index, k, ch);
+      return Outcome.OK;
+    }
+    KvEntry old = entries.get(c.key());
+    if (c.cas() != null && (old == null || old.modifyIndex() != c.cas())) return Outcome.NOT_APPLIED;
+    if (old != null) remove(index, c.key(), ch);
+    return Outcome.OK;
+  }
+
+  private static boolean casAllows(Long cas, KvEntry old) {
+    if (cas == null) return true;
+    if (cas == 0) return old == null;
+    return old != null && old.modifyIndex() == cas;
+  }
+
+  private void remove(long index, String key, Changes ch) {
+    entries.remove(key);
+    tombstones.put(key, index);
+    ch.kv(key);
+    if (tombstones.size() > MAX_TOMBSTONES) reapOldestTombstones();
+  }
+
+  private void reapOldestTombstones() {
+    List<Long> sorted = new ArrayList<>(tombstones.values());
+    sorted.sort(null);
+    long cut = sorted.get(sorted.size() / 2);
+    reapedFloor = Math.max(reapedFloor, cut);
+    tombstones.values().removeIf(i -> i <= cut);
+  }
+
+  Optional<KvEntry> get(String key) {
+    return Optional.ofNullable(entries.get(key));
+  }
+
+  List<KvEntry> list(String prefix) {
+    return new ArrayList<>(prefixView(prefix).values());
+  }
+
+  /** Keys under a prefix; with a separator, keys are cut after the first separator past the prefix. */
+  List<String> keys(String prefix, String separator) {
+    TreeSet<String> out = new TreeSet<>();
+    for (String k : prefixView(prefix).keySet()) {
+      if (separator != null && !separator.isEmpty()) {
+        int at = k.indexOf(separator, prefix.length());
+        out.add(at < 0 ? k : k.substring(0, at + separator.length()));
+      } else {
+        out.add(k);
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The index of one key: when it was last written or deleted; 0 if never seen. */
+  long keyIndex(String key) {
+    KvEntry e = entries.get(key);
+    if (e != null) return e.modifyIndex();
+    Long t = tombstones.get(key);
+    return t != null ? t : reapedFloor;
+  }
+
+  long prefixIndex(String prefix) {
+    long max = reapedFloor;
+    for (KvEntry e : prefixView(prefix).values()) max = Math.max(max, e.modifyIndex());
+    for (Long t : prefixView(tombstones, prefix).values()) max = Math.max(max, t);
+    return max;
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private SortedMap<String, KvEntry> prefixView(String prefix) {
+    return prefixView(entries, prefix);
+  }
+
+  private static <V> SortedMap<String, V> prefixView(TreeMap<String, V> map, String prefix) {
+    if (prefix.isEmpty()) return map;
+    return map.subMap(prefix, true, prefix + Character.MAX_VALUE, false);
+  }
+
+  // --- snapshots ---
+
+  record Image(List<KvEntry> entries, Map<String, Long> tombstones, long reapedFloor) {}
+
+  Image image() {
+    return new Image(new ArrayList<>(entries.values()), new TreeMap<>(tombstones), reapedFloor);
+  }
+
+  void restore(Image img) {
+    entries.clear();
+    tombstones.clear();
+    for (KvEntry e : img.entries()) entries.put(e.key(), e);
+    tombstones.putAll(img.tombstones());
+    reapedFloor = img.reapedFloor();
+  }
+
+  Iterator<KvEntry> iterator() {
+    return entries.values().iterator();
+  }
+}

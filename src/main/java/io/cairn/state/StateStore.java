@@ -1,0 +1,217 @@
+package io.cairn.state;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The replicated state: KV and catalog. Pure: commands go in with the index the log gave them;
+ * reads come out with the index a blocking query must see pass. No threads, sockets or clocks.
+ * Writes come from one applier; reads from any number of threads.
+ */
+public final class StateStore {
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final KvStore kv = new KvStore();
+  private final Catalog catalog = new Catalog();
+  private final Watches watches = new Watches();
+  /** The last index at which each topic changed. Absent topics fall back to their table. */
+  private final Map<Topic, Long> topicIndex = new HashMap<>();
+  private long kvIndex;
+  private long lastIndex;
+
+  // --- writes ---
+
+  /** Applies one log entry. A batch gives one outcome per command, in order. */
+  public List<Outcome> apply(long index, Command command) {
+    Changes changes = new Changes();
+    List<Outcome> outcomes = new ArrayList<>();
+    lock.writeLock().lock();
+    try {
+      if (command instanceof Command.Batch b) {
+        for (Command c : b.commands()) outcomes.add(applyOne(index, c, changes));
+      } else {
+        outcomes.add(applyOne(index, command, changes));
+      }
+      for (Topic t : changes.topics) topicIndex.put(t, index);
+      if (!changes.kvKeys.isEmpty()) kvIndex = index;
+      lastIndex = Math.max(lastIndex, index);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (!changes.isEmpty()) watches.fire(changes);
+    return outcomes;
+  }
+
+  private Outcome applyOne(long index, Command c, Changes ch) {
+    return switch (c) {
+      case Command.Batch b -> Outcome.error("nested batch");
+      case Command.KvSet s -> kv.set(index, s, ch);
+      case Command.KvDelete d -> kv.delete(index, d, ch);
+      case Command.CatalogRegister r -> catalog.register(index, r, ch);
+      case Command.CatalogDeregister d -> catalog.deregister(d, ch);
+      case Command.Noop n -> Outcome.OK;
+    };
+  }
+
+  /** Moves the index forward without a change, for log entries that are not commands. */
+  public void advanceTo(long index) {
+    lock.writeLock().lock();
+    try {
+      lastIndex = Math.max(lastIndex, index);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  public long lastIndex() {
+    return read(() -> lastIndex);
+  }
+
+  // --- blocking ---
+
+  /** Registers interest in topics; the returned watch fires on the next change to any of them. */
+  public Watch watch(Collection<Topic> topics) {
+    return watches.add(List.copyOf(topics));
+  }
+
+  /** The index a read of these topics reports: the last change to any of them, at least 1. */
+  public long indexOf(Collection<Topic> topics) {
+    return read(() -> {
+      long max = 0;
+      for (Topic t : topics) max = Math.max(max, indexOfLocked(t));
+      return Math.max(1, max);
+    });
+  }
+
+  private long indexOfLocked(Topic t) {
+    return switch (t) {
+      case Topic.KvKey k -> {
+        long i = kv.keyIndex(k.key());
+        yield i > 0 ? i : kvIndex;
+      }
+      case Topic.KvPrefix p -> {
+        long i = kv.prefixIndex(p.prefix());
+        yield i > 0 ? i : kvIndex;
+      }
+      case Topic.Table tab -> topicIndex.getOrDefault(tab, 0L);
+      case Topic.Service s -> topicIndex.getOrDefault(s, topicIndex.getOrDefault(Topic.Table.SERVICES, 0L));
+      case Topic.NodeName n -> topicIndex.getOrDefault(n, topicIndex.getOrDefault(Topic.Table.NODES, 0L));
+    };
+  }
+
+  public int openWatches() {
+    return watches.size();
+  }
+
+  // --- KV reads ---
+
+  public Indexed<Optional<KvEntry>> kvGet(String key) {
+    return read(() -> new Indexed<>(idx(new Topic.KvKey(key)), kv.get(key)));
+  }
+
+  public Indexed<List<KvEntry>> kvList(String prefix) {
+    return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.list(prefix)));
+  }
+
+  public Indexed<List<String>> kvKeys(String prefix, String separator) {
+    return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.keys(prefix, separator)));
+  }
+
+  public int kvSize() {
+    return read(kv::size);
+  }
+
+  // --- catalog reads ---
+
+  public Indexed<List<Node>> nodes() {
+    return read(() -> new Indexed<>(idx(Topic.Table.NODES), catalog.nodes()));
+  }
+
+  public Indexed<Optional<NodeServices>> nodeServices(String name) {
+    return read(() -> new Indexed<>(idx(new Topic.NodeName(name)), catalog.node(name)
+        .map(n -> new NodeServices(n, new ArrayList<>(catalog.servicesOn(name).values())))));
+  }
+
+  public Indexed<Map<String, List<String>>> services() {
+    return read(() -> new Indexed<>(idx(Topic.Table.SERVICES), catalog.serviceNames()));
+  }
+
+  /** Every instance of a service with its node and checks, in node order. */
+  public Indexed<List<ServiceEntry>> serviceEntries(String name) {
+    return read(() -> {
+      List<ServiceEntry> out = new ArrayList<>();
+      for (ServiceInstance s : catalog.instances(name)) {
+        Node n = catalog.node(s.node()).orElse(null);
+        if (n != null) out.add(new ServiceEntry(n, s, catalog.checksFor(s)));
+      }
+      return new Indexed<>(idx(new Topic.Service(name)), out);
+    });
+  }
+
+  public Indexed<List<HealthCheck>> nodeChecks(String node) {
+    return read(() -> new Indexed<>(idx(new Topic.NodeName(node)), catalog.checksOn(node)));
+  }
+
+  public Indexed<List<HealthCheck>> serviceChecks(String name) {
+    return read(() -> {
+      List<HealthCheck> out = new ArrayList<>();
+      for (HealthCheck hc : catalog.allChecks()) if (hc.serviceName().equals(name)) out.add(hc);
+      return new Indexed<>(idx(new Topic.Service(name)), out);
+    });
+  }
+
+  public Indexed<List<HealthCheck>> checks() {
+    return read(() -> new Indexed<>(idx(Topic.Table.CHECKS), catalog.allChecks()));
+  }
+
+  private long idx(Topic t) {
+    return Math.max(1, indexOfLocked(t));
+  }
+
+  private <T> T read(Supplier<T> body) {
+    lock.readLock().lock();
+    try {
+      return body.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // --- snapshots ---
+
+  /** Everything needed to rebuild this store: taken under the read lock, so it is consistent. */
+  public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
+                      List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks) {}
+
+  public Image image() {
+    return read(() -> {
+      KvStore.Image k = kv.image();
+      Catalog.Image c = catalog.image();
+      return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks());
+    });
+  }
+
+  /**
+   * Replaces the whole state. Every topic reports the image's index afterwards, and every open
+   * watch fires: readers must re-read what they hold.
+   */
+  public void restore(Image img) {
+    lock.writeLock().lock();
+    try {
+      kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor()));
+      catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
+      topicIndex.clear();
+      for (Topic.Table t : Topic.Table.values()) topicIndex.put(t, img.index());
+      kvIndex = img.index();
+      lastIndex = img.index();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    watches.fireAll();
+  }
+}
