@@ -1,0 +1,13 @@
+package io.cairn.checks;
+
+import java.util.Locale;
+
+/** The kinds of check an agent runs itself. */
+public enum CheckType {
+  HTTP, TCP, SCRIPT, TTL;
+
+  /** Consul's spelling in the {@code Type} field of a check. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,118 @@
+package io.cairn.local;
+
+import io.cairn.checks.CheckDefinition;
+import io.cairn.checks.CheckType;
+import io.cairn.state.CheckStatus;
+import io.cairn.state.ServiceInstance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Service and check definitions decoded from JSON-shaped trees: API bodies (lenient: unknown
+ * keys ignored) and config files (strict: unknown keys refused). Applies Consul's defaults:
+ * a service's ID is its name; its checks are {@code service:<id>} or {@code service:<id>:<n>}.
+ */
+public final class Definitions {
+  private static final String[] UNSUPPORTED_TYPES = {"GRPC", "DockerContainerID", "H2PING", "AliasNode",
+      "AliasService", "OSService", "UDP"};
+
+  /** A service with the checks registered along with it. */
+  public record ServiceDefinition(ServiceInstance service, List<CheckDefinition> checks) {}
+
+  private Definitions() {}
+
+  public static ServiceDefinition service(Fields f, boolean strict, boolean scriptsAllowed) {
+    String name = f.text("Name");
+    if (name == null || name.isEmpty()) throw new IllegalArgumentException("Missing service name");
+    String id = f.text("ID");
+    if (id == null || id.isEmpty()) id = name;
+    int port = f.integer(0, "Port");
+    if (port < 0 || port > 65535) throw f.bad("Port", "out of range: " + port);
+    List<String> tags = f.strings("Tags");
+    Map<String, String> meta = f.stringMap("Meta");
+    int passing = 1;
+    int warning = 1;
+    var weights = f.object("Weights");
+    if (weights.isPresent()) {
+      passing = weights.get().integer(1, "Passing");
+      warning = weights.get().integer(1, "Warning");
+      if (strict) weights.get().rejectUnknown();
+    }
+    ServiceInstance s = new ServiceInstance("", id, name, tags, f.text("Address"), port, meta,
+        f.bool(false, "EnableTagOverride"), passing, warning, 0, 0);
+    List<Fields> checkFields = new ArrayList<>(f.objects("Check"));
+    checkFields.addAll(f.objects("Checks"));
+    List<CheckDefinition> checks = new ArrayList<>();
+    for (int i = 0; i < checkFields.size(); i++) {
+      String defaultId = checkFields.size() > 1 ? "service:" + id + ":" + (i + 1) : "service:" + id;
+      checks.add(check(checkFields.get(i), defaultId, "Service '" + name + "' check", id, strict, scriptsAllowed));
+    }
+    // Accepted and ignored, as they belong to features Cairn leaves out (mesh) or derives.
+    f.get("Kind", "TaggedAddresses", "Proxy", "Connect", "Namespace", "Partition", "SocketPath", "Locality", "Token", "EnableTagOverride");
+    if (strict) f.rejectUnknown();
+    return new ServiceDefinition(s, checks);
+  }
+
+  /**
+   * A check. {@code defaultId}/{@code defaultName} fill in what the body leaves out;
+   * {@code serviceId}, if not null, ties the check to that service regardless of the body.
+   */
+  public static CheckDefinition check(Fields f, String defaultId, String defaultName, String serviceId,
+                                      boolean strict, boolean scriptsAllowed) {
+    String name = f.text("Name");
+    String id = f.text("CheckID", "ID");
+    if (id == null || id.isEmpty()) id = defaultId != null ? defaultId : name;
+    if (name == null || name.isEmpty()) name = defaultName != null ? defaultName : id;
+    if (id == null || id.isEmpty()) throw new IllegalArgumentException("Missing check name");
+    String svc = serviceId != null ? serviceId : f.text("ServiceID");
+    CheckType type = typeOf(f);
+    String http = f.text("HTTP");
+    String tcp = f.text("TCP");
+    List<String> args = f.strings("Args", "ScriptArgs");
+    String script = f.text("Script");
+    if (args == null && script != null) args = List.of("/bin/sh", "-c", script);
+    if (type == CheckType.SCRIPT && !scriptsAllowed) {
+      throw new IllegalArgumentException("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
+    }
+    Duration ttl = f.duration("TTL");
+    Duration interval = f.duration("Interval");
+    Duration timeout = f.duration("Timeout");
+    if (type != CheckType.TTL && (interval == null || interval.isZero() || interval.isNegative())) {
+      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, or TCP checks");
+    }
+    if (type == CheckType.TTL && (ttl.isZero() || ttl.isNegative())) throw new IllegalArgumentException("TTL must be > 0 for TTL checks");
+    if (timeout != null && timeout.isNegative()) throw f.bad("Timeout", "must not be negative");
+    CheckStatus initial = CheckStatus.CRITICAL;
+    String status = f.text("Status");
+    if (status != null && !status.isEmpty()) {
+      initial = CheckStatus.parse(status).orElseThrow(() -> f.bad("Status", "must be passing, warning or critical, got \"" + status + "\""));
+    }
+    int successBefore = f.integer(0, "SuccessBeforePassing");
+    int failuresBefore = f.integer(0, "FailuresBeforeCritical");
+    if (successBefore < 0 || failuresBefore < 0) throw new IllegalArgumentException("SuccessBeforePassing and FailuresBeforeCritical must not be negative");
+    CheckDefinition def = new CheckDefinition(id, name, f.text("Notes"), svc, type, http, f.text("Method"),
+        f.headers("Header"), f.text("Body"), f.bool(false, "TLSSkipVerify"), tcp, args, ttl, interval, timeout,
+        f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial);
+    f.get("TLSServerName", "OutputMaxSize", "FailuresBeforeWarning", "Type", "Definition", "Shell",
+        "DisableRedirects", "Namespace", "Partition", "Node", "ServiceName", "ServiceTags", "Output",
+        "CreateIndex", "ModifyIndex", "Interval", "Timeout");
+    if (strict) f.rejectUnknown();
+    return def;
+  }
+
+  private static CheckType typeOf(Fields f) {
+    List<CheckType> found = new ArrayList<>();
+    if (f.get("HTTP").isPresent()) found.add(CheckType.HTTP);
+    if (f.get("TCP").isPresent()) found.add(CheckType.TCP);
+    if (f.get("Args", "ScriptArgs", "Script").isPresent()) found.add(CheckType.SCRIPT);
+    if (f.get("TTL").isPresent()) found.add(CheckType.TTL);
+    if (found.size() == 1) return found.getFirst();
+    if (found.size() > 1) throw new IllegalArgumentException("a check must have exactly one of HTTP, TCP, Args or TTL, got " + found);
+    for (String t : UNSUPPORTED_TYPES) {
+      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, script and TTL checks)");
+    }
+    throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, Args (script) or TTL must be set");
+  }
+}

@@ -1,0 +1,4 @@
+package io.cairn.rpc;
+
+/** Consul's read modes: {@code ?stale}, default, {@code ?consistent}. */
+public enum Consistency { STALE, DEFAULT, CONSISTENT }

@@ -1,0 +1,4 @@
+package io.cairn.rpc;
+
+/** A read's value and its meta. */
+public record QueryResult<T>(T value, QueryMeta meta) {}
