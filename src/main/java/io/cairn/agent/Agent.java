@@ -1,0 +1,204 @@
+package io.cairn.agent;
+
+import io.cairn.checks.CheckDefinition;
+import io.cairn.checks.CheckRunners;
+import io.cairn.http.AgentControl;
+import io.cairn.http.ApiContext;
+import io.cairn.http.HttpApi;
+import io.cairn.local.AntiEntropy;
+import io.cairn.local.Definitions;
+import io.cairn.local.LocalState;
+import io.cairn.local.NodeIdentity;
+import io.cairn.raft.RaftNode;
+import io.cairn.rpc.Endpoints;
+import io.cairn.rpc.ServerCatalogPort;
+import io.cairn.state.StateStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running agent: wires Raft, the state store, local state, check runners and the HTTP API. */
+public final class Agent implements AgentControl, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  public static final String VERSION = "1.17.0";
+  public static final String REVISION = "cairn-0.1.0";
+  private static final Duration FULL_SYNC_INTERVAL = Duration.ofMinutes(1);
+
+  private volatile AgentConfig config;
+  private final Path dataDir;
+  private final boolean tempDataDir;
+  private final RaftNode raft;
+  private final LocalState local;
+  private final CheckRunners runners;
+  private final AntiEntropy antiEntropy;
+  private final HttpApi http;
+  private final Runnable onLeave;
+  private final Set<String> configServices = new HashSet<>();
+  private final Set<String> configChecks = new HashSet<>();
+  private volatile boolean closed;
+
+  private Agent(AgentConfig config, Runnable onLeave) throws Exception {
+    this.config = config;
+    this.onLeave = onLeave;
+    this.tempDataDir = config.dataDir() == null;
+    this.dataDir = tempDataDir ? Files.createTempDirectory("cairn-dev-") : config.dataDir();
+    Files.createDirectories(dataDir);
+    StateStore store = new StateStore();
+    int raftPort = config.dev() ? 0 : config.raftPort();
+    RaftNode.RaftPeerSpec self = new RaftNode.RaftPeerSpec(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress());
+    raft = RaftNode.start(new RaftNode.Settings(config.nodeName(), dataDir.resolve("raft"), self.raftAddress(),
+        self.rpcAddress(), raftPort, List.of(self)), store);
+    raft.awaitLeadership(Duration.ofSeconds(30));
+    Endpoints endpoints = new Endpoints(raft, config.datacenter());
+    NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
+        config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
+    local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
+    runners = new CheckRunners(local);
+    antiEntropy = new AntiEntropy(local, new ServerCatalogPort(endpoints), Clock.systemUTC(), FULL_SYNC_INTERVAL, true);
+    local.attach(runners, antiEntropy::signal);
+    registerFromConfig(config);
+    antiEntropy.start();
+    http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()), new ApiContext(endpoints, local, this));
+    http.start();
+    LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
+  }
+
+  /** Starts an agent; {@code onLeave} is run after a leave request has shut it down. */
+  public static Agent start(AgentConfig config, Runnable onLeave) throws Exception {
+    return new Agent(config, onLeave);
+  }
+
+  private static Map<String, String> nodeMeta(AgentConfig c) {
+    Map<String, String> meta = new java.util.LinkedHashMap<>(c.nodeMeta());
+    meta.putIfAbsent("consul-network-segment", "");
+    return meta;
+  }
+
+  private void registerFromConfig(AgentConfig c) {
+    for (Definitions.ServiceDefinition s : c.services()) {
+      local.addService(s.service(), s.checks(), true);
+      configServices.add(s.service().id());
+    }
+    for (CheckDefinition def : c.checks()) {
+      local.addCheck(def);
+      configChecks.add(def.id());
+    }
+  }
+
+  public InetSocketAddress httpAddress() {
+    return http.address();
+  }
+
+  public LocalState local() {
+    return local;
+  }
+
+  public AntiEntropy antiEntropy() {
+    return antiEntropy;
+  }
+
+  // --- AgentControl ---
+
+  @Override
+  public Self self() {
+    AgentConfig c = config;
+    return new Self(c.datacenter(), c.nodeName(), c.nodeId(), c.server(), VERSION, REVISION, c.advertiseAddr(),
+        List.of(c.clientAddr()), dataDir.toString(), c.logLevel().toUpperCase(java.util.Locale.ROOT), c.domain() + ".",
+        c.bootstrap(), nodeMeta(c));
+  }
+
+  @Override
+  public List<Member> members(boolean wan) {
+    AgentConfig c = config;
+    Map<String, String> tags = Map.of("dc", c.datacenter(), "role", c.server() ? "consul" : "node",
+        "port", Integer.toString(c.serverPort()), "id", c.nodeId(), "build", VERSION, "vsn", "2", "bootstrap", c.bootstrap() ? "1" : "0");
+    return List.of(new Member(wan ? c.nodeName() + "." + c.datacenter() : c.nodeName(), c.advertiseAddr(), c.raftPort(), tags, 1));
+  }
+
+  @Override
+  public boolean scriptChecksEnabled() {
+    return config.enableScriptChecks();
+  }
+
+  /** Re-reads the config files: services and checks defined there are replaced by the new set. */
+  @Override
+  public synchronized void reload() throws Exception {
+    ConfigBuilder b = new ConfigBuilder();
+    b.configFiles.addAll(config.configFiles());
+    b.configDirs.addAll(config.configDirs());
+    b.loadFiles();
+    for (String id : Set.copyOf(configServices)) {
+      if (b.services.stream().noneMatch(s -> s.service().id().equals(id)) && local.service(id).isPresent()) local.removeService(id);
+    }
+    for (String id : Set.copyOf(configChecks)) {
+      if (b.checks.stream().noneMatch(c -> c.id().equals(id)) && local.checkDefinition(id).isPresent()) local.removeCheck(id);
+    }
+    configServices.clear();
+    configChecks.clear();
+    AgentConfig fresh = new AgentConfig(config.dev(), config.server(), config.bootstrap(), config.bootstrapExpect(),
+        config.nodeName(), config.nodeId(), config.datacenter(), config.dataDir(), config.bindAddr(), config.advertiseAddr(),
+        config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
+        b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
+        config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.recursors(), config.configFiles(), config.configDirs());
+    registerFromConfig(fresh);
+    config = fresh;
+    LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());
+  }
+
+  @Override
+  public void leave() {
+    LOG.info("leave requested: shutting down");
+    Thread.ofPlatform().name("leave").start(() -> {
+      close();
+      onLeave.run();
+    });
+  }
+
+  @Override
+  public void join(String address, boolean wan) {
+    throw new IllegalArgumentException("joining other agents comes with clustering, which this build does not have yet");
+  }
+
+  @Override
+  public void forceLeave(String node) {
+    throw new IllegalArgumentException("force-leave comes with clustering, which this build does not have yet");
+  }
+
+  /** Stops accepting requests, lets those in flight finish, stops checks and closes the Raft log. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    LOG.info("shutting down");
+    http.close(1);
+    antiEntropy.close();
+    runners.close();
+    try {
+      raft.close();
+    } catch (IOException e) {
+      LOG.warn("closing raft: {}", e.toString());
+    }
+    if (tempDataDir) deleteTree(dataDir);
+    LOG.info("shutdown complete");
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.cairn.agent;
+
+import io.cairn.checks.CheckDefinition;
+import io.cairn.local.Definitions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** An agent's settings once files and flags are merged (see {@link ConfigBuilder}). */
+public record AgentConfig(
+    boolean dev, boolean server, boolean bootstrap, int bootstrapExpect,
+    String nodeName, String nodeId, String datacenter, Path dataDir,
+    String bindAddr, String advertiseAddr, String clientAddr,
+    int httpPort, int dnsPort, int serverPort, int raftPort,
+    String logLevel, String domain,
+    boolean enableScriptChecks, boolean enableLocalScriptChecks,
+    Duration checkUpdateInterval, Map<String, String> nodeMeta,
+    List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
+    List<String> retryJoin, List<String> recursors,
+    List<Path> configFiles, List<Path> configDirs) {
+
+  public String rpcAddress() {
+    return advertiseAddr + ":" + serverPort;
+  }
+
+  public String raftAddress() {
+    return advertiseAddr + ":" + raftPort;
+  }
+}

@@ -1,0 +1,195 @@
+package io.cairn.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cairn.checks.CheckDefinition;
+import io.cairn.local.Definitions;
+import io.cairn.local.Fields;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Builds an {@link AgentConfig} the way Consul does: defaults, then config files (JSON or HCL,
+ * files of a -config-dir in name order; later values win, services and checks add up), then
+ * flags. Each file is checked on its own, so an error names the file and the key.
+ */
+public final class ConfigBuilder {
+  /** Consul keys we accept and do not act on, so that existing config files still load. */
+  private static final Set<String> IGNORED = Set.of("ui", "ui_config", "disable_update_check", "telemetry",
+      "leave_on_terminate", "skip_leave_on_interrupt", "disable_remote_exec", "log_file", "log_json",
+      "enable_syslog", "syslog_facility", "pid_file", "rejoin_after_leave", "encrypt", "acl", "connect",
+      "performance", "limits", "primary_datacenter", "disable_host_node_id", "enable_debug");
+
+  public boolean dev;
+  public boolean server;
+  public boolean bootstrap;
+  public int bootstrapExpect;
+  public String nodeName;
+  public String nodeId;
+  public String datacenter = "dc1";
+  public Path dataDir;
+  public String bindAddr = "0.0.0.0";
+  public String advertiseAddr;
+  public String clientAddr = "127.0.0.1";
+  public int httpPort = 8500;
+  public int dnsPort = 8600;
+  public int serverPort = 8300;
+  public int raftPort = 8301;
+  public String logLevel = "INFO";
+  public String domain = "consul";
+  public boolean enableScriptChecks;
+  public boolean enableLocalScriptChecks;
+  public Duration checkUpdateInterval = Duration.ofMinutes(5);
+  public final Map<String, String> nodeMeta = new LinkedHashMap<>();
+  public final List<Definitions.ServiceDefinition> services = new ArrayList<>();
+  public final List<CheckDefinition> checks = new ArrayList<>();
+  public final List<String> retryJoin = new ArrayList<>();
+  public final List<String> recursors = new ArrayList<>();
+  public final List<Path> configFiles = new ArrayList<>();
+  public final List<Path> configDirs = new ArrayList<>();
+
+  /** -dev: a server that is its own leader, on loopback, with its data in a temp dir. */
+  public ConfigBuilder devMode() {
+    dev = true;
+    server = true;
+    bootstrap = true;
+    bindAddr = "127.0.0.1";
+    clientAddr = "127.0.0.1";
+    return this;
+  }
+
+  /** Loads every -config-file and -config-dir given so far, in order. */
+  public ConfigBuilder loadFiles() throws ConfigException {
+    for (Path f : configFiles) loadFile(f);
+    for (Path d : configDirs) {
+      if (!Files.isDirectory(d)) throw new ConfigException(d + ": config dir does not exist");
+      List<Path> files;
+      try (Stream<Path> s = Files.list(d)) {
+        files = s.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".hcl")).sorted().toList();
+      } catch (IOException e) {
+        throw new ConfigException(d + ": " + e.getMessage());
+      }
+      for (Path f : files) loadFile(f);
+    }
+    return this;
+  }
+
+  void loadFile(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    JsonNode tree;
+    try {
+      tree = file.toString().endsWith(".hcl") ? Hcl.parse(text, file.toString()) : JsonMapper.builder().build().readTree(text);
+    } catch (Hcl.ParseException e) {
+      throw new ConfigException(e.getMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (tree == null || !tree.isObject()) throw new ConfigException(file + ": expected an object at the top");
+    try {
+      apply(new Fields(tree, file.toString()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private void apply(Fields f) {
+    datacenter = orElse(f.text("datacenter"), datacenter);
+    nodeName = orElse(f.text("node_name"), nodeName);
+    nodeId = orElse(f.text("node_id"), nodeId);
+    String dir = f.text("data_dir");
+    if (dir != null) dataDir = Path.of(dir);
+    bindAddr = orElse(f.text("bind_addr"), bindAddr);
+    advertiseAddr = orElse(f.text("advertise_addr"), advertiseAddr);
+    clientAddr = orElse(f.text("client_addr"), clientAddr);
+    server = f.bool(server, "server");
+    bootstrap = f.bool(bootstrap, "bootstrap");
+    bootstrapExpect = f.integer(bootstrapExpect, "bootstrap_expect");
+    logLevel = orElse(f.text("log_level"), logLevel);
+    domain = orElse(f.text("domain"), domain);
+    enableScriptChecks = f.bool(enableScriptChecks, "enable_script_checks");
+    enableLocalScriptChecks = f.bool(enableLocalScriptChecks, "enable_local_script_checks");
+    Duration cui = f.duration("check_update_interval");
+    if (cui != null) checkUpdateInterval = cui;
+    Map<String, String> meta = f.stringMap("node_meta");
+    if (meta != null) nodeMeta.putAll(meta);
+    List<String> rj = f.strings("retry_join", "start_join");
+    if (rj != null) retryJoin.addAll(rj);
+    List<String> rec = f.strings("recursors");
+    if (rec != null) recursors.addAll(rec);
+    f.object("ports").ifPresent(p -> {
+      httpPort = port(p, httpPort, "http");
+      dnsPort = port(p, dnsPort, "dns");
+      serverPort = port(p, serverPort, "server");
+      raftPort = port(p, raftPort, "raft", "serf_lan");
+      p.get("https", "grpc", "grpc_tls", "serf_wan");
+      p.rejectUnknown();
+    });
+    boolean scripts = enableScriptChecks || enableLocalScriptChecks;
+    for (Fields s : concat(f.objects("service"), f.objects("services"))) {
+      services.add(Definitions.service(s, true, scripts));
+    }
+    for (Fields c : concat(f.objects("check"), f.objects("checks"))) {
+      checks.add(Definitions.check(c, null, null, null, true, scripts));
+    }
+    for (String k : f.unusedKeys()) {
+      if (!IGNORED.contains(k)) throw new IllegalArgumentException(f.where() + ": unknown key \"" + k + "\"");
+    }
+  }
+
+  private static int port(Fields p, int dflt, String... names) {
+    int v = p.integer(dflt, names);
+    if (v < -1 || v > 65535) throw p.bad(names[0], "port out of range: " + v);
+    return v;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static String orElse(String v, String dflt) {
+    return v == null ? dflt : v;
+  }
+
+  public AgentConfig build() throws ConfigException {
+    if (bootstrap && bootstrapExpect > 0) throw new ConfigException("bootstrap and bootstrap_expect are mutually exclusive");
+    if (!server && (bootstrap || bootstrapExpect > 0)) throw new ConfigException("bootstrap requires server mode (-server)");
+    if (!dev && server && dataDir == null) throw new ConfigException("data_dir is required for a server (-data-dir)");
+    if (server && !bootstrap && bootstrapExpect == 0 && !dev) {
+      throw new ConfigException("a server needs -bootstrap or -bootstrap-expect (joining an existing cluster comes with clustering)");
+    }
+    if (!server) throw new ConfigException("client mode needs clustering, which is not built yet: run with -dev or -server -bootstrap");
+    String node = nodeName != null ? nodeName : hostname();
+    String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
+    String id = nodeId != null ? nodeId : UUID.randomUUID().toString();
+    return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, datacenter, dataDir, bindAddr, adv,
+        clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
+        enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
+        List.copyOf(retryJoin), List.copyOf(recursors), List.copyOf(configFiles), List.copyOf(configDirs));
+  }
+
+  private static String hostname() {
+    String h = System.getenv("HOSTNAME");
+    if (h != null && !h.isEmpty()) return h;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "cairn";
+    }
+  }
+}

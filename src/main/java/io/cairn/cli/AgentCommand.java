@@ -1,0 +1,109 @@
+package io.cairn.cli;
+
+import io.cairn.agent.Agent;
+import io.cairn.agent.AgentConfig;
+import io.cairn.agent.ConfigBuilder;
+import io.cairn.agent.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cairn agent}: runs an agent until SIGTERM/SIGINT or a leave request. Flags are Consul's. */
+@Command(name = "agent", description = "Runs a Cairn agent.")
+final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "-dev", description = "Development mode: an in-memory server that is its own leader, on 127.0.0.1.")
+  boolean dev;
+  @Option(names = "-server", description = "Run in server mode.") boolean server;
+  @Option(names = "-bootstrap", description = "Form a new cluster with this server alone.") boolean bootstrap;
+  @Option(names = "-bootstrap-expect", paramLabel = "N", description = "Wait for N servers, then form a cluster.") Integer bootstrapExpect;
+  @Option(names = "-node", paramLabel = "NAME") String node;
+  @Option(names = "-node-id", paramLabel = "UUID") String nodeId;
+  @Option(names = "-datacenter", paramLabel = "DC") String datacenter;
+  @Option(names = "-data-dir", paramLabel = "DIR") Path dataDir;
+  @Option(names = "-bind", paramLabel = "ADDR") String bind;
+  @Option(names = "-advertise", paramLabel = "ADDR") String advertise;
+  @Option(names = "-client", paramLabel = "ADDR", description = "Address the HTTP and DNS interfaces listen on.") String client;
+  @Option(names = "-http-port", paramLabel = "PORT") Integer httpPort;
+  @Option(names = "-dns-port", paramLabel = "PORT") Integer dnsPort;
+  @Option(names = "-server-port", paramLabel = "PORT") Integer serverPort;
+  @Option(names = "-raft-port", paramLabel = "PORT") Integer raftPort;
+  @Option(names = "-config-file", paramLabel = "FILE") List<Path> configFiles = new ArrayList<>();
+  @Option(names = "-config-dir", paramLabel = "DIR") List<Path> configDirs = new ArrayList<>();
+  @Option(names = "-log-level", paramLabel = "LEVEL") String logLevel;
+  @Option(names = "-domain", paramLabel = "DOMAIN") String domain;
+  @Option(names = "-recursor", paramLabel = "ADDR") List<String> recursors = new ArrayList<>();
+  @Option(names = {"-join", "-retry-join"}, paramLabel = "ADDR") List<String> join = new ArrayList<>();
+  @Option(names = "-node-meta", paramLabel = "KEY:VALUE") List<String> nodeMeta = new ArrayList<>();
+  @Option(names = "-enable-script-checks") boolean enableScriptChecks;
+  @Option(names = "-enable-local-script-checks") boolean enableLocalScriptChecks;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig config;
+    try {
+      config = configure();
+    } catch (ConfigException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    Logging.setLevel(config.logLevel());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Agent agent;
+    try {
+      agent = Agent.start(config, stopped::countDown);
+    } catch (Exception e) {
+      System.err.println("Error: agent failed to start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      // Ratis leaves non-daemon threads behind after a failed start: leave explicitly.
+      Runtime.getRuntime().halt(1);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private AgentConfig configure() throws ConfigException {
+    ConfigBuilder b = new ConfigBuilder();
+    if (dev) b.devMode();
+    b.configFiles.addAll(configFiles);
+    b.configDirs.addAll(configDirs);
+    b.loadFiles();
+    if (server) b.server = true;
+    if (bootstrap) b.bootstrap = true;
+    if (bootstrapExpect != null) b.bootstrapExpect = bootstrapExpect;
+    if (node != null) b.nodeName = node;
+    if (nodeId != null) b.nodeId = nodeId;
+    if (datacenter != null) b.datacenter = datacenter;
+    if (dataDir != null) b.dataDir = dataDir;
+    if (bind != null) b.bindAddr = bind;
+    if (advertise != null) b.advertiseAddr = advertise;
+    if (client != null) b.clientAddr = client;
+    if (httpPort != null) b.httpPort = checkPort("-http-port", httpPort);
+    if (dnsPort != null) b.dnsPort = checkPort("-dns-port", dnsPort);
+    if (serverPort != null) b.serverPort = checkPort("-server-port", serverPort);
+    if (raftPort != null) b.raftPort = checkPort("-raft-port", raftPort);
+    if (logLevel != null) b.logLevel = logLevel;
+    if (domain != null) b.domain = domain;
+    b.recursors.addAll(recursors);
+    b.retryJoin.addAll(join);
+    for (String kv : nodeMeta) {
+      int colon = kv.indexOf(':');
+      if (colon <= 0) throw new ConfigException("-node-meta: expected key:value, got \"" + kv + "\"");
+      b.nodeMeta.put(kv.substring(0, colon), kv.substring(colon + 1));
+    }
+    if (enableScriptChecks) b.enableScriptChecks = true;
+    if (enableLocalScriptChecks) b.enableLocalScriptChecks = true;
+    return b.build();
+  }
+
+  private static int checkPort(String flag, int port) throws ConfigException {
+    if (port < 0 || port > 65535) throw new ConfigException(flag + ": port out of range: " + port);
+    return port;
+  }
+}

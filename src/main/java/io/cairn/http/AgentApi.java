@@ -1,0 +1,203 @@
+package io.cairn.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.checks.CheckDefinition;
+import io.cairn.local.Definitions;
+import io.cairn.local.Fields;
+import io.cairn.local.UnknownCheckException;
+import io.cairn.state.CheckStatus;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.ServiceInstance;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * /v1/agent/: this agent's own services and checks, its identity and members, and its control
+ * (reload, leave, join). Pre-1.0 clients use GET for some writes; those routes take GET and PUT.
+ */
+final class AgentApi {
+  private static final int MAX_BODY = 1024 * 1024;
+  private final ApiContext ctx;
+
+  AgentApi(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void register(Router r) {
+    r.route("GET", "/v1/agent/self", (req, rest) -> Reply.json(self()));
+    r.route("GET", "/v1/agent/members", (req, rest) -> members(req));
+    r.route("GET", "/v1/agent/services", (req, rest) -> services());
+    r.route("GET", "/v1/agent/service/", this::service);
+    r.route("GET", "/v1/agent/checks", (req, rest) -> checks());
+    r.route("PUT", "/v1/agent/service/register", this::registerService);
+    r.route("GET,PUT", "/v1/agent/service/deregister/", (req, id) -> {
+      ctx.local().removeService(id);
+      return Reply.ok();
+    });
+    r.route("PUT", "/v1/agent/check/register", this::registerCheck);
+    r.route("GET,PUT", "/v1/agent/check/deregister/", (req, id) -> {
+      ctx.local().removeCheck(id);
+      return Reply.ok();
+    });
+    r.route("GET,PUT", "/v1/agent/check/pass/", (req, id) -> ttl(id, CheckStatus.PASSING, req.param("note")));
+    r.route("GET,PUT", "/v1/agent/check/warn/", (req, id) -> ttl(id, CheckStatus.WARNING, req.param("note")));
+    r.route("GET,PUT", "/v1/agent/check/fail/", (req, id) -> ttl(id, CheckStatus.CRITICAL, req.param("note")));
+    r.route("PUT", "/v1/agent/check/update/", this::updateCheck);
+    r.route("PUT", "/v1/agent/maintenance", (req, rest) -> {
+      ctx.local().setNodeMaintenance(enable(req), req.param("reason"));
+      return Reply.ok();
+    });
+    r.route("PUT", "/v1/agent/service/maintenance/", (req, id) -> {
+      ctx.local().setServiceMaintenance(id, enable(req), req.param("reason"));
+      return Reply.ok();
+    });
+    r.route("PUT", "/v1/agent/reload", (req, rest) -> {
+      ctx.agent().reload();
+      return Reply.ok();
+    });
+    r.route("PUT", "/v1/agent/leave", (req, rest) -> {
+      ctx.agent().leave();
+      return Reply.ok();
+    });
+    r.route("GET,PUT", "/v1/agent/join/", (req, addr) -> {
+      ctx.agent().join(addr, req.flag("wan"));
+      return Reply.ok();
+    });
+    r.route("GET,PUT", "/v1/agent/force-leave/", (req, node) -> {
+      ctx.agent().forceLeave(node);
+      return Reply.ok();
+    });
+    r.route("GET", "/v1/agent/version", (req, rest) -> {
+      ObjectNode o = Wire.object();
+      o.put("SHA", ctx.agent().self().revision());
+      o.put("BuildDate", "");
+      o.put("HumanVersion", ctx.agent().self().version());
+      o.put("FIPS", "");
+      return Reply.json(o);
+    });
+  }
+
+  private ObjectNode self() {
+    AgentControl.Self s = ctx.agent().self();
+    ObjectNode o = Wire.object();
+    ObjectNode config = o.putObject("Config");
+    config.put("Datacenter", s.datacenter());
+    config.put("PrimaryDatacenter", s.datacenter());
+    config.put("NodeName", s.nodeName());
+    config.put("NodeID", s.nodeId());
+    config.put("Revision", s.revision());
+    config.put("Server", s.server());
+    config.put("Version", s.version());
+    config.put("BuildDate", "");
+    // Only keys whose types match Consul's: Ecwid's client decodes DebugConfig into a typed class.
+    ObjectNode debug = o.putObject("DebugConfig");
+    debug.put("Bootstrap", s.bootstrap());
+    debug.put("Datacenter", s.datacenter());
+    debug.put("DataDir", s.dataDir());
+    debug.put("DNSDomain", s.domain());
+    debug.put("LogLevel", s.logLevel());
+    debug.put("NodeID", s.nodeId());
+    debug.put("NodeName", s.nodeName());
+    debug.set("ClientAddrs", Wire.strings(s.clientAddrs()));
+    debug.put("BindAddr", s.bindAddr());
+    debug.put("ServerMode", s.server());
+    o.putNull("Coord");
+    o.set("Member", member(selfMember()));
+    ObjectNode stats = o.putObject("Stats");
+    ObjectNode agent = stats.putObject("agent");
+    agent.put("checks", Integer.toString(ctx.local().checks().size()));
+    agent.put("services", Integer.toString(ctx.local().services().size()));
+    o.set("Meta", Wire.stringMap(s.meta()));
+    return o;
+  }
+
+  private AgentControl.Member selfMember() {
+    String name = ctx.agent().self().nodeName();
+    return ctx.agent().members(false).stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElse(new AgentControl.Member(name, ctx.agent().self().bindAddr(), 8301, Map.of(), 1));
+  }
+
+  private static ObjectNode member(AgentControl.Member m) {
+    ObjectNode o = Wire.object();
+    o.put("Name", m.name());
+    o.put("Addr", m.addr());
+    o.put("Port", m.port());
+    o.set("Tags", Wire.stringMap(m.tags()));
+    o.put("Status", m.status());
+    o.put("ProtocolMin", 1);
+    o.put("ProtocolMax", 5);
+    o.put("ProtocolCur", 2);
+    o.put("DelegateMin", 2);
+    o.put("DelegateMax", 5);
+    o.put("DelegateCur", 4);
+    return o;
+  }
+
+  private Reply members(ApiRequest req) {
+    ArrayNode out = Wire.array();
+    ctx.agent().members(req.flag("wan")).forEach(m -> out.add(member(m)));
+    return Reply.json(out);
+  }
+
+  private Reply services() {
+    ObjectNode out = Wire.object();
+    String dc = ctx.agent().self().datacenter();
+    ctx.local().services().forEach((id, s) -> out.set(id, Wire.agentService(s, dc, false)));
+    return Reply.json(out);
+  }
+
+  private Reply service(ApiRequest req, String id) throws Exception {
+    ServiceInstance s = ctx.local().service(id)
+        .orElseThrow(() -> new UnknownCheckException("unknown service ID: " + id));
+    ObjectNode o = Wire.agentService(s, ctx.agent().self().datacenter(), false);
+    String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(Wire.JSON.writeValueAsString(o).getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    o.put("ContentHash", hash);
+    return Reply.json(o).withHeader("X-Consul-ContentHash", hash);
+  }
+
+  private Reply checks() {
+    ObjectNode out = Wire.object();
+    for (HealthCheck c : ctx.local().checks()) out.set(c.checkId(), Wire.check(c));
+    return Reply.json(out);
+  }
+
+  private Reply registerService(ApiRequest req, String rest) throws Exception {
+    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "service");
+    Definitions.ServiceDefinition def = Definitions.service(f, false, ctx.agent().scriptChecksEnabled());
+    ctx.local().addService(def.service(), def.checks(), req.flag("replace-existing-checks"));
+    return Reply.ok();
+  }
+
+  private Reply registerCheck(ApiRequest req, String rest) throws Exception {
+    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "check");
+    CheckDefinition def = Definitions.check(f, null, null, null, false, ctx.agent().scriptChecksEnabled());
+    ctx.local().addCheck(def);
+    return Reply.ok();
+  }
+
+  private Reply ttl(String id, CheckStatus status, String note) {
+    ctx.local().updateTtl(id, status, note == null ? "" : note);
+    return Reply.ok();
+  }
+
+  private Reply updateCheck(ApiRequest req, String id) throws Exception {
+    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "update");
+    String st = f.text("Status");
+    CheckStatus status = CheckStatus.parse(st)
+        .orElseThrow(() -> ApiException.badRequest("Invalid check status: \"" + st + "\""));
+    String output = f.text("Output");
+    ctx.local().updateTtl(id, status, output == null ? "" : output);
+    return Reply.ok();
+  }
+
+  private static boolean enable(ApiRequest req) {
+    String v = req.param("enable");
+    if (v == null) throw ApiException.badRequest("Missing value for enable");
+    if (!v.equals("true") && !v.equals("false")) throw ApiException.badRequest("Invalid value for enable: \"" + v + "\"");
+    return Boolean.parseBoolean(v);
+  }
+}

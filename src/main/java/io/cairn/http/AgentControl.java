@@ -1,0 +1,29 @@
+package io.cairn.http;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the agent endpoints need from the agent process itself (implemented by the agent package). */
+public interface AgentControl {
+  /** The facts /v1/agent/self reports. */
+  record Self(String datacenter, String nodeName, String nodeId, boolean server, String version, String revision,
+              String bindAddr, List<String> clientAddrs, String dataDir, String logLevel, String domain,
+              boolean bootstrap, Map<String, String> meta) {}
+
+  /** A gossip-pool member as /v1/agent/members shows it; status 1 alive, 3 left, 4 failed. */
+  record Member(String name, String addr, int port, Map<String, String> tags, int status) {}
+
+  Self self();
+
+  List<Member> members(boolean wan);
+
+  boolean scriptChecksEnabled();
+
+  void reload() throws Exception;
+
+  void leave();
+
+  void join(String address, boolean wan) throws Exception;
+
+  void forceLeave(String node) throws Exception;
+}

@@ -1,0 +1,7 @@
+package io.cairn.http;
+
+import io.cairn.local.LocalState;
+import io.cairn.rpc.Endpoints;
+
+/** Everything the HTTP handlers reach: the cluster's endpoints, this agent's local state and the agent. */
+public record ApiContext(Endpoints endpoints, LocalState local, AgentControl agent) {}

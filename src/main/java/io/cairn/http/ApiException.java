@@ -1,0 +1,23 @@
+package io.cairn.http;
+
+/** A request refused with a status and a one-line reason, sent as text/plain. */
+public final class ApiException extends RuntimeException {
+  private final int status;
+
+  public ApiException(int status, String message) {
+    super(message);
+    this.status = status;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public static ApiException badRequest(String message) {
+    return new ApiException(400, message);
+  }
+
+  public static ApiException notFound(String message) {
+    return new ApiException(404, message);
+  }
+}

@@ -1,0 +1,180 @@
+package io.cairn.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.cairn.checks.GoDuration;
+import io.cairn.rpc.Consistency;
+import io.cairn.rpc.QueryOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request with Consul's conventions applied: the path percent-decoded before routing
+ * ({@code %2F} is a slash inside a key), query flags in every spelling, the token from any of
+ * its three places.
+ */
+public final class ApiRequest {
+  private final HttpExchange exchange;
+  private final String method;
+  private final String path;
+  private final Map<String, List<String>> query;
+
+  ApiRequest(HttpExchange exchange) {
+    this.exchange = exchange;
+    this.method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+    this.path = PercentDecoding.decodePath(exchange.getRequestURI().getRawPath());
+    this.query = PercentDecoding.parseQuery(exchange.getRequestURI().getRawQuery());
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** True when the flag is present with any value but an explicit "false" ({@code ?recurse}, {@code ?recurse=}). */
+  public boolean flag(String name) {
+    List<String> v = query.get(name);
+    return v != null && !v.isEmpty() && !v.getFirst().equalsIgnoreCase("false");
+  }
+
+  public String param(String name) {
+    List<String> v = query.get(name);
+    return v == null || v.isEmpty() ? null : v.getFirst();
+  }
+
+  public List<String> params(String name) {
+    return query.getOrDefault(name, List.of());
+  }
+
+  public long longParam(String name, long dflt) {
+    String v = param(name);
+    if (v == null || v.isEmpty()) return dflt;
+    try {
+      long n = Long.parseUnsignedLong(v);
+      if (n < 0) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Invalid " + name + ": \"" + v + "\" is not an unsigned integer");
+    }
+  }
+
+  public String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
+  /** The ACL token: X-Consul-Token, then Authorization: Bearer, then ?token=. */
+  public String token() {
+    String t = header("X-Consul-Token");
+    if (t != null && !t.isEmpty()) return t;
+    String auth = header("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).trim();
+    String q = param("token");
+    return q == null ? "" : q;
+  }
+
+  public QueryOptions queryOptions() {
+    boolean stale = flag("stale");
+    boolean consistent = flag("consistent");
+    if (stale && consistent) throw ApiException.badRequest("Cannot specify ?stale with ?consistent, conflicting semantics.");
+    Consistency c = stale ? Consistency.STALE : consistent ? Consistency.CONSISTENT : Consistency.DEFAULT;
+    long index = longParam("index", 0);
+    Duration wait = null;
+    String w = param("wait");
+    if (w != null && !w.isEmpty()) {
+      try {
+        wait = GoDuration.parse(w);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("Invalid wait time: " + e.getMessage());
+      }
+    }
+    return new QueryOptions(c, index, wait, token(), datacenter());
+  }
+
+  public String datacenter() {
+    String dc = param("dc");
+    return dc == null ? "" : dc;
+  }
+
+  /** The body, refused with 413 past {@code limit} bytes. */
+  public byte[] body(int limit, String tooLargeMessage) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      if (out.size() + n > limit) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+        throw new ApiException(413, tooLargeMessage);
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  public String bodyText(int limit) throws IOException {
+    return new String(body(limit, "Request body too large"), StandardCharsets.UTF_8);
+  }
+
+  HttpExchange exchange() {
+    return exchange;
+  }
+
+  /** Percent-decoding as Go's net/url does it: "+" is a space in queries, not in paths. */
+  static final class PercentDecoding {
+    private PercentDecoding() {}
+
+    static String decodePath(String raw) {
+      return raw == null ? "/" : decode(raw, false);
+    }
+
+    static Map<String, List<String>> parseQuery(String raw) {
+      Map<String, List<String>> out = new LinkedHashMap<>();
+      if (raw == null || raw.isEmpty()) return out;
+      for (String pair : raw.split("[&;]")) {
+        if (pair.isEmpty()) continue;
+        int eq = pair.indexOf('=');
+        String k = decode(eq < 0 ? pair : pair.substring(0, eq), true);
+        String v = eq < 0 ? "" : decode(pair.substring(eq + 1), true);
+        out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      }
+      return out;
+    }
+
+    static String decode(String s, boolean plusIsSpace) {
+      if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) return s;
+      ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '%' && i + 2 < s.length() + 0 && i + 2 <= s.length() - 1 + 0 && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+          out.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+          i += 2;
+        } else if (c == '%') {
+          throw ApiException.badRequest("invalid URL escape \"" + s.substring(i, Math.min(s.length(), i + 3)) + "\"");
+        } else if (c == '+' && plusIsSpace) {
+          out.write(' ');
+        } else {
+          byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+          if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+            b = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+            i++;
+          }
+          out.write(b, 0, b.length);
+        }
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+      return Character.digit(c, 16);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.cairn.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.local.Fields;
+import io.cairn.rpc.QueryResult;
+import io.cairn.state.CheckStatus;
+import io.cairn.state.Command;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.Node;
+import io.cairn.state.NodeServices;
+import io.cairn.state.Outcome;
+import io.cairn.state.ServiceEntry;
+import io.cairn.state.ServiceInstance;
+import io.cairn.state.Topic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** /v1/catalog/: direct registration of nodes, services and checks, and the catalog's reads. */
+final class CatalogApi {
+  private static final int MAX_BODY = 1024 * 1024;
+  private final ApiContext ctx;
+
+  CatalogApi(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void register(Router r) {
+    r.route("PUT", "/v1/catalog/register", (req, rest) -> write(req, registration(req)));
+    r.route("PUT", "/v1/catalog/deregister", (req, rest) -> write(req, deregistration(req)));
+    r.route("GET", "/v1/catalog/datacenters", (req, rest) -> Reply.json(Wire.strings(ctx.endpoints().datacenters())));
+    r.route("GET", "/v1/catalog/nodes", this::nodes);
+    r.route("GET", "/v1/catalog/services", this::services);
+    r.route("GET", "/v1/catalog/service/", this::service);
+    r.route("GET", "/v1/catalog/node/", this::node);
+  }
+
+  private Reply write(ApiRequest req, Command c) {
+    Outcome o = ctx.endpoints().write(c, req.datacenter());
+    if (o.error() != null) throw ApiException.badRequest(o.error());
+    return Reply.bool(true);
+  }
+
+  private Command.CatalogRegister registration(ApiRequest req) throws Exception {
+    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "registration");
+    String node = f.text("Node");
+    if (node == null || node.isEmpty()) throw ApiException.badRequest("Must provide node");
+    ServiceInstance service = f.object("Service").map(s -> new ServiceInstance(node, s.text("ID"), s.text("Service"),
+        s.strings("Tags"), s.text("Address"), s.integer(0, "Port"), s.stringMap("Meta"),
+        s.bool(false, "EnableTagOverride"), weight(s, "Passing"), weight(s, "Warning"), 0, 0)).orElse(null);
+    if (service != null && (service.name() == null || service.name().isEmpty())) throw ApiException.badRequest("Must provide service name");
+    List<Fields> checkFields = new ArrayList<>(f.objects("Check"));
+    checkFields.addAll(f.objects("Checks"));
+    List<HealthCheck> checks = new ArrayList<>();
+    for (Fields c : checkFields) checks.add(check(node, c));
+    return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), f.text("Datacenter"),
+        f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
+  }
+
+  private static int weight(Fields service, String which) {
+    return service.object("Weights").map(w -> w.integer(1, which)).orElse(1);
+  }
+
+  private static HealthCheck check(String node, Fields c) {
+    String id = c.text("CheckID", "ID");
+    String name = c.text("Name");
+    if (id == null || id.isEmpty()) id = name;
+    if (id == null || id.isEmpty()) throw ApiException.badRequest("Must provide check ID or name");
+    String status = c.text("Status");
+    CheckStatus st = status == null || status.isEmpty() ? CheckStatus.CRITICAL
+        : CheckStatus.parse(status).orElseThrow(() -> ApiException.badRequest("Invalid check status \"" + status + "\""));
+    Optional<Fields> def = c.object("Definition");
+    String interval = def.map(d -> d.text("Interval")).orElse(c.text("Interval"));
+    String timeout = def.map(d -> d.text("Timeout")).orElse(c.text("Timeout"));
+    return new HealthCheck(node, id, name, st, c.text("Notes"), c.text("Output"), c.text("ServiceID"), null, null,
+        c.text("Type"), interval, timeout, 0, 0);
+  }
+
+  private Command.CatalogDeregister deregistration(ApiRequest req) throws Exception {
+    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "deregistration");
+    String node = f.text("Node");
+    if (node == null || node.isEmpty()) throw ApiException.badRequest("Must provide node");
+    return new Command.CatalogDeregister(node, f.text("ServiceID"), f.text("CheckID"));
+  }
+
+  private Reply nodes(ApiRequest req, String rest) throws Exception {
+    Filters filters = Filters.of(req);
+    QueryResult<List<Node>> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.NODES), s -> s.nodes());
+    ArrayNode out = Wire.array();
+    for (Node n : r.value()) if (filters.matches(n)) out.add(Wire.node(n));
+    return Reply.json(out, r.meta());
+  }
+
+  private Reply services(ApiRequest req, String rest) throws Exception {
+    Filters filters = Filters.of(req);
+    if (!filters.nodeMeta().isEmpty()) {
+      // Filtering by node meta needs the instances, not just the names.
+      QueryResult<List<Node>> nodes = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.SERVICES, Topic.Table.NODES), s -> s.nodes());
+      ObjectNode out = Wire.object();
+      for (Node n : nodes.value()) {
+        if (!filters.matches(n)) continue;
+        ctx.endpoints().store().nodeServices(n.name()).value().ifPresent(ns -> ns.services().forEach(s -> {
+          ArrayNode tags = out.has(s.name()) ? (ArrayNode) out.get(s.name()) : out.putArray(s.name());
+          for (String t : s.tags()) if (!contains(tags, t)) tags.add(t);
+        }));
+      }
+      return Reply.json(out, nodes.meta());
+    }
+    QueryResult<Map<String, List<String>>> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.SERVICES), s -> s.services());
+    ObjectNode out = Wire.object();
+    r.value().forEach((name, tags) -> out.set(name, Wire.strings(tags)));
+    return Reply.json(out, r.meta());
+  }
+
+  private static boolean contains(ArrayNode a, String s) {
+    for (JsonNode n : a) if (n.asText().equals(s)) return true;
+    return false;
+  }
+
+  private Reply service(ApiRequest req, String name) throws Exception {
+    Filters filters = Filters.of(req);
+    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), List.of(new Topic.Service(name)),
+        s -> s.serviceEntries(name));
+    ArrayNode out = Wire.array();
+    for (ServiceEntry e : r.value()) {
+      if (filters.matches(e.node()) && filters.matches(e.service())) out.add(Wire.catalogService(e.node(), e.service()));
+    }
+    return Reply.json(out, r.meta());
+  }
+
+  private Reply node(ApiRequest req, String name) throws Exception {
+    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), List.of(new Topic.NodeName(name)),
+        s -> s.nodeServices(name));
+    if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
+    NodeServices ns = r.value().get();
+    ObjectNode out = Wire.object();
+    out.set("Node", Wire.node(ns.node()));
+    ObjectNode services = out.putObject("Services");
+    for (ServiceInstance s : ns.services()) services.set(s.id(), Wire.agentService(s, null, true));
+    return Reply.json(out, r.meta());
+  }
+}

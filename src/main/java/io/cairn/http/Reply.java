@@ -1,0 +1,46 @@
+package io.cairn.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.rpc.QueryMeta;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a handler answers: status, body and, for reads, the meta that becomes X-Consul-* headers. */
+record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMeta meta, Map<String, String> headers) {
+  static Reply json(JsonNode body, QueryMeta meta) {
+    return new Reply(200, "application/json", null, body, meta, new LinkedHashMap<>());
+  }
+
+  static Reply json(JsonNode body) {
+    return json(body, null);
+  }
+
+  static Reply bool(boolean b) {
+    return json(Wire.JSON.getNodeFactory().booleanNode(b));
+  }
+
+  static Reply text(int status, String message) {
+    return new Reply(status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8), null, null,
+        new LinkedHashMap<>());
+  }
+
+  /** Consul's 404 for a missing KV key or listing: empty body, but the index headers still set. */
+  static Reply notFound(QueryMeta meta) {
+    return new Reply(404, null, new byte[0], null, meta, new LinkedHashMap<>());
+  }
+
+  static Reply raw(byte[] body, QueryMeta meta) {
+    return new Reply(200, "application/octet-stream", body, null, meta, new LinkedHashMap<>());
+  }
+
+  /** An empty 200, as Consul answers most agent writes. */
+  static Reply ok() {
+    return new Reply(200, null, new byte[0], null, null, new LinkedHashMap<>());
+  }
+
+  Reply withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+}

@@ -1,0 +1,16 @@
+package io.cairn.http;
+
+/** The whole API surface, one line per area. */
+final class Routes {
+  private Routes() {}
+
+  static Router build(ApiContext ctx) {
+    Router r = new Router();
+    new KvApi(ctx).register(r);
+    new AgentApi(ctx).register(r);
+    new CatalogApi(ctx).register(r);
+    new HealthApi(ctx).register(r);
+    new StatusApi(ctx).register(r);
+    return r;
+  }
+}

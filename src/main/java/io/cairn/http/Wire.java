@@ -1,0 +1,180 @@
+package io.cairn.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.KvEntry;
+import io.cairn.state.Node;
+import io.cairn.state.ServiceEntry;
+import io.cairn.state.ServiceInstance;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of Consul's API. Consul's field names (PascalCase) live here and nowhere else.
+ * Where Consul answers [] or {} for an empty collection, so does this (clients break on null).
+ */
+final class Wire {
+  static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private Wire() {}
+
+  static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+
+  static ArrayNode array() {
+    return JSON.createArrayNode();
+  }
+
+  static ArrayNode strings(Collection<String> values) {
+    ArrayNode a = array();
+    values.forEach(a::add);
+    return a;
+  }
+
+  static ObjectNode stringMap(Map<String, String> values) {
+    ObjectNode o = object();
+    values.forEach(o::put);
+    return o;
+  }
+
+  static ObjectNode kvEntry(KvEntry e) {
+    ObjectNode o = object();
+    o.put("LockIndex", e.lockIndex());
+    o.put("Key", e.key());
+    o.put("Flags", e.flags());
+    if (e.value().length == 0) o.putNull("Value");
+    else o.put("Value", Base64.getEncoder().encodeToString(e.value()));
+    if (e.session() != null && !e.session().isEmpty()) o.put("Session", e.session());
+    o.put("CreateIndex", e.createIndex());
+    o.put("ModifyIndex", e.modifyIndex());
+    return o;
+  }
+
+  static ObjectNode node(Node n) {
+    ObjectNode o = object();
+    o.put("ID", n.id());
+    o.put("Node", n.name());
+    o.put("Address", n.address());
+    o.put("Datacenter", n.datacenter());
+    o.set("TaggedAddresses", taggedAddresses(n));
+    o.set("Meta", stringMap(n.meta()));
+    o.put("CreateIndex", n.createIndex());
+    o.put("ModifyIndex", n.modifyIndex());
+    return o;
+  }
+
+  /** Always with "lan" and "wan", as Consul's agents register them (kiwi requires "wan"). */
+  private static ObjectNode taggedAddresses(Node n) {
+    ObjectNode o = object();
+    Map<String, String> t = n.taggedAddresses();
+    String lan = t.getOrDefault("lan", n.address());
+    String wan = t.getOrDefault("wan", lan);
+    o.put("lan", lan);
+    o.put("lan_ipv4", t.getOrDefault("lan_ipv4", lan));
+    o.put("wan", wan);
+    o.put("wan_ipv4", t.getOrDefault("wan_ipv4", wan));
+    t.forEach((k, v) -> {
+      if (!o.has(k)) o.put(k, v);
+    });
+    return o;
+  }
+
+  static ObjectNode weights(ServiceInstance s) {
+    ObjectNode w = object();
+    w.put("Passing", s.weightPassing());
+    w.put("Warning", s.weightWarning());
+    return w;
+  }
+
+  /** A service as the agent and the catalog's node view show it (Consul's AgentService). */
+  static ObjectNode agentService(ServiceInstance s, String datacenter, boolean withIndexes) {
+    ObjectNode o = object();
+    o.put("ID", s.id());
+    o.put("Service", s.name());
+    o.set("Tags", strings(s.tags()));
+    o.set("Meta", stringMap(s.meta()));
+    o.put("Port", s.port());
+    o.put("Address", s.address());
+    o.set("Weights", weights(s));
+    o.put("EnableTagOverride", s.enableTagOverride());
+    if (datacenter != null) o.put("Datacenter", datacenter);
+    if (withIndexes) {
+      o.put("CreateIndex", s.createIndex());
+      o.put("ModifyIndex", s.modifyIndex());
+    }
+    return o;
+  }
+
+  /** One row of /v1/catalog/service/:name: the node's fields flattened with the service's. */
+  static ObjectNode catalogService(Node n, ServiceInstance s) {
+    ObjectNode o = object();
+    o.put("ID", n.id());
+    o.put("Node", n.name());
+    o.put("Address", n.address());
+    o.put("Datacenter", n.datacenter());
+    o.set("TaggedAddresses", taggedAddresses(n));
+    o.set("NodeMeta", stringMap(n.meta()));
+    o.put("ServiceKind", "");
+    o.put("ServiceID", s.id());
+    o.put("ServiceName", s.name());
+    o.set("ServiceTags", strings(s.tags()));
+    o.put("ServiceAddress", s.address());
+    o.set("ServiceWeights", weights(s));
+    o.set("ServiceMeta", stringMap(s.meta()));
+    o.put("ServicePort", s.port());
+    o.put("ServiceEnableTagOverride", s.enableTagOverride());
+    o.set("ServiceConnect", object());
+    o.put("CreateIndex", s.createIndex());
+    o.put("ModifyIndex", s.modifyIndex());
+    return o;
+  }
+
+  static ObjectNode check(HealthCheck c) {
+    ObjectNode o = object();
+    o.put("Node", c.node());
+    o.put("CheckID", c.checkId());
+    o.put("Name", c.name());
+    o.put("Status", c.status().wireName());
+    o.put("Notes", c.notes());
+    o.put("Output", c.output());
+    o.put("ServiceID", c.serviceId());
+    o.put("ServiceName", c.serviceName());
+    o.set("ServiceTags", strings(c.serviceTags()));
+    o.put("Type", c.type());
+    o.put("Interval", c.interval());
+    o.put("Timeout", c.timeout());
+    o.put("ExposedPort", 0);
+    ObjectNode def = object();
+    if (!c.interval().isEmpty()) def.put("Interval", c.interval());
+    if (!c.timeout().isEmpty()) def.put("Timeout", c.timeout());
+    o.set("Definition", def);
+    o.put("CreateIndex", c.createIndex());
+    o.put("ModifyIndex", c.modifyIndex());
+    return o;
+  }
+
+  static ArrayNode checks(List<HealthCheck> checks) {
+    ArrayNode a = array();
+    checks.forEach(c -> a.add(check(c)));
+    return a;
+  }
+
+  static ObjectNode serviceEntry(ServiceEntry e) {
+    ObjectNode o = object();
+    o.set("Node", node(e.node()));
+    o.set("Service", agentService(e.service(), null, true));
+    o.set("Checks", checks(e.checks()));
+    return o;
+  }
+
+  static JsonNode text(String s) {
+    return JSON.getNodeFactory().textNode(s);
+  }
+}
