@@ -80,6 +80,8 @@ public final class AntiEntropy implements AutoCloseable {
         pushPending();
         wakeAt = Math.min(nextFull, wakeAt);
         if (nextOutput > 0) wakeAt = Math.min(wakeAt, nextOutput);
+        long nextReap = local.nextReapAt();
+        if (nextReap > 0) wakeAt = Math.min(wakeAt, nextReap);
       } catch (RuntimeException e) {
         LOG.warn("catalog sync failed, retrying: {}", e.getMessage());
         wakeAt = clock.millis() + RETRY_MILLIS;

@@ -255,6 +255,18 @@ public final class LocalState implements CheckRunners.Listener {
     return new ArrayList<>(out);
   }
 
+  /** When the next service falls due for reaping (epoch ms), or 0 if none will. */
+  synchronized long nextReapAt() {
+    long next = 0;
+    for (LocalCheck c : checks.values()) {
+      Duration after = c.definition == null ? null : c.definition.deregisterCriticalServiceAfter();
+      if (after == null || after.isZero() || c.criticalSince == 0 || c.serviceId.isEmpty()) continue;
+      long due = c.criticalSince + after.toMillis();
+      next = next == 0 ? due : Math.min(next, due);
+    }
+    return next;
+  }
+
   /** Marks checks whose output delay has run out; returns the epoch ms of the next such, or 0. */
   synchronized long promoteDueOutputs() {
     long now = clock.millis();

@@ -1,0 +1,136 @@
+package io.cairn.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.cairn.checks.CheckDefinition;
+import io.cairn.checks.CheckType;
+import io.cairn.state.CheckStatus;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.ServiceInstance;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Check runners against a real agent: what reaches the catalog, and what does not. */
+class AgentChecksTest {
+  static Agent agent;
+  static HttpServer target;
+  static final AtomicInteger status = new AtomicInteger(200);
+  static final AtomicInteger hits = new AtomicInteger();
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    target.createContext("/", ex -> {
+      // A different body each time: output changes on every run, status does not.
+      byte[] body = ("run " + hits.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(status.get(), body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    target.start();
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.httpPort = freePort();
+    b.nodeName = "checks-node";
+    agent = Agent.start(b.build(), () -> {});
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent != null) agent.close();
+    if (target != null) target.stop(0);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static CheckDefinition httpCheck(String id, String serviceId) {
+    return new CheckDefinition(id, id, "", serviceId, CheckType.HTTP,
+        "http://127.0.0.1:" + target.getAddress().getPort() + "/", "GET", Map.of(), "", false, null, List.of(), null,
+        Duration.ofSeconds(1), Duration.ofSeconds(2), null, 0, 0, CheckStatus.CRITICAL);
+  }
+
+  private static String catalog(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String hostPort() {
+    return "127.0.0.1:" + agent.httpAddress().getPort();
+  }
+
+  private static long raftIndex() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v1/catalog/nodes")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return Long.parseLong(r.headers().firstValue("X-Consul-Index").orElseThrow());
+  }
+
+  @Test
+  void steadyCheckWithChangingOutputWritesNothingAfterItsFirstStatus() throws Exception {
+    agent.local().addService(new ServiceInstance("", "steady", "steady", List.of(), "", 1, Map.of(), false, 1, 1, 0, 0),
+        List.of(httpCheck("steady-check", "steady")), true);
+    await().atMost(Duration.ofSeconds(15)).until(() -> catalog("/v1/health/checks/steady").contains("\"passing\""));
+    long indexAfterPassing = raftIndex();
+    int runsBefore = hits.get();
+    await().atMost(Duration.ofSeconds(20)).until(() -> hits.get() >= runsBefore + 3);
+    // Three more runs, each with new output: the catalog must not have been written.
+    assertThat(raftIndex()).isEqualTo(indexAfterPassing);
+    assertThat(agent.local().checks()).filteredOn(c -> c.checkId().equals("steady-check"))
+        .extracting(HealthCheck::output).first().asString().startsWith("HTTP GET");
+  }
+
+  @Test
+  void failingHttpCheckTakesTheInstanceOutOfPassingAnswers() throws Exception {
+    agent.local().addService(new ServiceInstance("", "flaky1", "flaky", List.of(), "", 1, Map.of(), false, 1, 1, 0, 0),
+        List.of(httpCheck("flaky-check", "flaky1")), true);
+    await().atMost(Duration.ofSeconds(15)).until(() -> catalog("/v1/health/service/flaky?passing").contains("flaky1"));
+    status.set(500);
+    try {
+      await().atMost(Duration.ofSeconds(15)).until(() -> !catalog("/v1/health/service/flaky?passing").contains("flaky1"));
+      assertThat(catalog("/v1/health/service/flaky")).contains("flaky1").contains("\"critical\"");
+    } finally {
+      status.set(200);
+    }
+  }
+
+  @Test
+  void ttlCheckExpiresToCritical() throws Exception {
+    CheckDefinition ttl = new CheckDefinition("ttl-check", "ttl", "", "", CheckType.TTL, null, null, null, null, false,
+        null, null, Duration.ofSeconds(1), null, null, null, 0, 0, CheckStatus.CRITICAL);
+    agent.local().addCheck(ttl);
+    agent.local().updateTtl("ttl-check", CheckStatus.PASSING, "fine");
+    await().atMost(Duration.ofSeconds(5)).until(() -> catalog("/v1/health/node/checks-node").contains("\"Output\":\"fine\""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> catalog("/v1/health/node/checks-node").contains("TTL expired"));
+    // A critical node check fails every service on the node: leave none behind for other tests.
+    agent.local().removeCheck("ttl-check");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !catalog("/v1/health/node/checks-node").contains("ttl-check"));
+  }
+
+  @Test
+  void deregisterCriticalServiceAfterRemovesTheService() {
+    CheckDefinition dead = new CheckDefinition("doomed-check", "doomed", "", "doomed", CheckType.TCP, null, null, null,
+        null, false, "127.0.0.1:1", null, null, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(1),
+        0, 0, CheckStatus.CRITICAL);
+    agent.local().addService(new ServiceInstance("", "doomed", "doomed", List.of(), "", 1, Map.of(), false, 1, 1, 0, 0),
+        List.of(dead), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.local().service("doomed").isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> catalog("/v1/catalog/service/doomed").equals("[]"));
+  }
+}
