@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cairn", mixinStandardHelpOptions = false,
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
     subcommands = {AgentCommand.class, VersionCommand.class, KvCommand.class, CatalogCommand.class,
-        CommandLine.HelpCommand.class})
+        ServicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     Logging.init();
