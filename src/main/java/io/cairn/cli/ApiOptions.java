@@ -1,0 +1,63 @@
+package io.cairn.cli;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags every client command shares (Consul's "HTTP API Options"): where the agent is, the
+ * token to present and the datacenter to ask. Unset flags fall back to the environment.
+ */
+final class ApiOptions {
+  static final String DEFAULT_ADDRESS = "http://127.0.0.1:8500";
+
+  @Option(names = "-http-addr", paramLabel = "ADDR",
+      description = "The agent's HTTP API, as [http[s]://]host:port. Default: $CAIRN_HTTP_ADDR, $CONSUL_HTTP_ADDR, "
+          + "or 127.0.0.1:8500.")
+  String httpAddr;
+
+  @Option(names = "-token", paramLabel = "TOKEN",
+      description = "ACL token sent as X-Consul-Token. Default: $CAIRN_HTTP_TOKEN, then $CONSUL_HTTP_TOKEN.")
+  String token;
+
+  @Option(names = "-datacenter", paramLabel = "DC", description = "Datacenter to query. Default: the agent's own.")
+  String datacenter;
+
+  ApiClient client() {
+    Map<String, String> env = System.getenv();
+    return new ApiClient(agentAddress(httpAddr, env), firstSet(token, env.get("CAIRN_HTTP_TOKEN"), env.get("CONSUL_HTTP_TOKEN")),
+        datacenter);
+  }
+
+  /**
+   * The agent's base URI, without a trailing slash. A bare host:port means http, unless
+   * CONSUL_HTTP_SSL=true, as Consul's own client reads it.
+   */
+  static URI agentAddress(String flag, Map<String, String> env) {
+    String addr = firstSet(flag, env.get("CAIRN_HTTP_ADDR"), env.get("CONSUL_HTTP_ADDR"));
+    if (addr == null) addr = DEFAULT_ADDRESS;
+    String given = addr;
+    if (addr.startsWith("unix://")) throw new ClientError("unix socket addresses are not supported: " + given);
+    if (!addr.contains("://")) {
+      boolean tls = "true".equalsIgnoreCase(env.getOrDefault("CONSUL_HTTP_SSL", ""));
+      addr = (tls ? "https://" : "http://") + addr;
+    }
+    while (addr.endsWith("/")) addr = addr.substring(0, addr.length() - 1);
+    try {
+      URI uri = new URI(addr);
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) throw new ClientError("unsupported scheme in -http-addr: " + given);
+      if (uri.getHost() == null) throw new ClientError("invalid -http-addr: " + given);
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ClientError("invalid -http-addr: " + given);
+    }
+  }
+
+  private static String firstSet(String... values) {
+    for (String v : values) if (v != null && !v.isEmpty()) return v;
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+package io.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn kv put}: writes a value, optionally only if the key is still at a given index. */
+@Command(name = "put", description = "Writes a value. VALUE may be \"-\" to read stdin or \"@FILE\" to read a file.")
+final class KvPutCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "KEY") String key;
+  @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE") String value;
+  @Option(names = "-cas", description = "Check-and-set: write only if the key's ModifyIndex is -modify-index (0: only if absent).")
+  boolean cas;
+  @Option(names = "-modify-index", paramLabel = "N", description = "The ModifyIndex -cas expects.") Long modifyIndex;
+  @Option(names = "-flags", paramLabel = "N", description = "Opaque unsigned integer stored with the value.") Long flags;
+  @Option(names = "-base64", description = "VALUE is base64-encoded; decode it before writing.") boolean base64;
+
+  @Override
+  int run(ApiClient client) throws IOException {
+    String k = KvCommand.normalize(key);
+    if (k.isEmpty()) throw new ClientError("Missing KEY argument");
+    if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
+    if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
+    byte[] data = data();
+    Map<String, String> query = new LinkedHashMap<>();
+    if (flags != null) query.put("flags", Long.toUnsignedString(flags));
+    if (cas) query.put("cas", Long.toUnsignedString(modifyIndex));
+    JsonNode written = client.put(KvCommand.path(k), query, data);
+    if (cas && (written == null || !written.asBoolean())) {
+      // Consul's wording, kept because scripts match on it.
+      err().println("Error! Did not write to " + k + ": CAS failed");
+      return 1;
+    }
+    out().println("Success! Data written to: " + k);
+    return 0;
+  }
+
+  private byte[] data() throws IOException {
+    byte[] raw;
+    if (value == null) raw = new byte[0];
+    else if (value.equals("-")) raw = System.in.readAllBytes();
+    else if (value.startsWith("@")) raw = readFile(Path.of(value.substring(1)));
+    else raw = value.getBytes(StandardCharsets.UTF_8);
+    if (!base64) return raw;
+    try {
+      return Base64.getMimeDecoder().decode(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ClientError("-base64: value is not valid base64: " + e.getMessage());
+    }
+  }
+
+  private static byte[] readFile(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ClientError("cannot read " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+    }
+  }
+}

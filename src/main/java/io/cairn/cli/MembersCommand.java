@@ -1,0 +1,55 @@
+package io.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cairn members}: the cluster members this agent knows, as Consul prints them. */
+@Command(name = "members", description = "Lists the members of the cluster.")
+final class MembersCommand extends ClientCommand {
+  @Option(names = "-wan", description = "List the WAN members (servers of all datacenters) instead of the LAN ones.")
+  boolean wan;
+
+  @Override
+  int run(ApiClient client) {
+    JsonNode members = client.get("/v1/agent/members", wan ? Map.of("wan", "1") : Map.of());
+    List<JsonNode> sorted = new ArrayList<>();
+    members.forEach(sorted::add);
+    sorted.sort(Comparator.comparing(m -> m.path("Name").asText()));
+    Columns table = new Columns().row("Node", "Address", "Status", "Type", "Build", "Protocol", "DC");
+    for (JsonNode m : sorted) {
+      JsonNode tags = m.path("Tags");
+      table.row(m.path("Name").asText(), hostPort(m.path("Addr").asText(), m.path("Port").asInt()),
+          status(m.path("Status").asInt()), tags.path("role").asText().equals("consul") ? "server" : "client",
+          build(tags.path("build").asText()), tags.path("vsn").asText(), tags.path("dc").asText());
+    }
+    table.print(out());
+    return 0;
+  }
+
+  /** Serf's member status codes. */
+  static String status(int code) {
+    return switch (code) {
+      case 0 -> "none";
+      case 1 -> "alive";
+      case 2 -> "leaving";
+      case 3 -> "left";
+      case 4 -> "failed";
+      default -> "unknown";
+    };
+  }
+
+  /** Consul appends ":revision" to the build tag; its CLI shows the version only. */
+  private static String build(String tag) {
+    int colon = tag.indexOf(':');
+    return colon < 0 ? tag : tag.substring(0, colon);
+  }
+
+  private static String hostPort(String addr, int port) {
+    return (addr.contains(":") ? "[" + addr + "]" : addr) + ":" + port;
+  }
+}

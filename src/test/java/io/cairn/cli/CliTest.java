@@ -1,0 +1,335 @@
+package io.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.cairn.agent.Agent;
+import io.cairn.agent.ConfigBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against a real dev agent started in this JVM on a free port. */
+class CliTest {
+  private static final String NODE = "cli-test-node";
+  private static final String DC = "cli-dc";
+  private static Agent agent;
+  private static String httpAddr;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startAgent() throws Exception {
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.httpPort = freePort();
+    b.nodeName = NODE;
+    b.datacenter = DC;
+    agent = Agent.start(b.build(), () -> {});
+    // Without a scheme on purpose: host:port must be accepted as http.
+    httpAddr = "127.0.0.1:" + agent.httpAddress().getPort();
+  }
+
+  @AfterAll
+  static void stopAgent() {
+    if (agent != null) agent.close();
+  }
+
+  /** What one command line printed and returned. */
+  record Run(int exit, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private static Run cairn(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A client command against the test agent. */
+  private static Run client(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("-http-addr");
+    all.add(httpAddr);
+    return cairn(all.toArray(String[]::new));
+  }
+
+  private static void assertOk(Run r) {
+    assertThat(r.err()).as("stderr").isEmpty();
+    assertThat(r.exit()).as("exit code").isZero();
+  }
+
+  private static void assertSingleErrorLine(Run r, String prefix) {
+    assertThat(r.exit()).as("exit code").isEqualTo(1);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.errLines().get(0)).startsWith(prefix);
+  }
+
+  private static long modifyIndex(String key) {
+    Run r = client("kv", "get", "-detailed", key);
+    assertOk(r);
+    String line = r.outLines().stream().filter(l -> l.startsWith("ModifyIndex")).findFirst().orElseThrow();
+    return Long.parseLong(line.substring("ModifyIndex".length()).strip());
+  }
+
+  @Test
+  void kvPutGetDeleteRoundTripsAKeyWithSlashesAndOddCharacters() {
+    String key = "app/config/db url?x=1#frag";
+    Run put = client("kv", "put", key, "postgres://db:5432");
+    assertOk(put);
+    assertThat(put.out()).isEqualTo("Success! Data written to: " + key + "\n");
+
+    Run get = client("kv", "get", key);
+    assertOk(get);
+    assertThat(get.out()).isEqualTo("postgres://db:5432\n");
+    assertThat(client("kv", "get", "app/config").exit()).as("a prefix is not a key").isEqualTo(1);
+
+    Run delete = client("kv", "delete", key);
+    assertOk(delete);
+    assertThat(delete.out()).isEqualTo("Success! Deleted key: " + key + "\n");
+    Run gone = client("kv", "get", key);
+    assertSingleErrorLine(gone, "Error: ");
+    assertThat(gone.err()).contains("No key exists at: " + key);
+  }
+
+  @Test
+  void kvPutReadsTheValueFromAFileAndStoresFlags() throws IOException {
+    Path file = dir.resolve("value.txt");
+    Files.writeString(file, "from a file");
+    assertOk(client("kv", "put", "-flags=42", "files/one", "@" + file));
+
+    Run detailed = client("kv", "get", "-detailed", "files/one");
+    assertOk(detailed);
+    assertThat(detailed.outLines()).contains("Flags            42", "Key              files/one",
+        "Session          -", "Value            from a file");
+  }
+
+  @Test
+  void casWriteSucceedsAtTheCurrentIndexAndFailsOnAStaleOne() {
+    assertOk(client("kv", "put", "cas/key", "v1"));
+    long index = modifyIndex("cas/key");
+
+    Run first = client("kv", "put", "-cas", "-modify-index=" + index, "cas/key", "v2");
+    assertOk(first);
+    assertThat(first.out()).isEqualTo("Success! Data written to: cas/key\n");
+
+    Run stale = client("kv", "put", "-cas", "-modify-index=" + index, "cas/key", "v3");
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.out()).isEmpty();
+    assertThat(stale.errLines()).containsExactly("Error! Did not write to cas/key: CAS failed");
+    assertThat(client("kv", "get", "cas/key").out()).isEqualTo("v2\n");
+  }
+
+  @Test
+  void casDeleteRemovesTheKeyOnlyAtItsCurrentIndex() {
+    assertOk(client("kv", "put", "casdel/key", "v"));
+    long index = modifyIndex("casdel/key");
+
+    Run stale = client("kv", "delete", "-cas", "-modify-index=" + (index - 1), "casdel/key");
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.errLines()).containsExactly("Error! Did not delete key casdel/key: CAS failed");
+
+    assertOk(client("kv", "delete", "-cas", "-modify-index=" + index, "casdel/key"));
+    assertThat(client("kv", "get", "casdel/key").exit()).isEqualTo(1);
+  }
+
+  @Test
+  void casWithoutModifyIndexIsRefused() {
+    Run r = client("kv", "put", "-cas", "cas/none", "v");
+    assertSingleErrorLine(r, "Error: ");
+    assertThat(r.err()).contains("-modify-index");
+  }
+
+  @Test
+  void recurseAndKeysListWhatIsUnderAPrefix() {
+    assertOk(client("kv", "put", "tree/a", "1"));
+    assertOk(client("kv", "put", "tree/b/c", "2"));
+    assertOk(client("kv", "put", "tree/b/d", "3"));
+
+    Run recurse = client("kv", "get", "-recurse", "tree/");
+    assertOk(recurse);
+    assertThat(recurse.outLines()).containsExactly("tree/a:1", "tree/b/c:2", "tree/b/d:3");
+
+    Run keys = client("kv", "get", "-keys", "tree/");
+    assertOk(keys);
+    assertThat(keys.outLines()).containsExactly("tree/a", "tree/b/");
+
+    Run allKeys = client("kv", "get", "-keys", "-separator=", "tree/");
+    assertThat(allKeys.outLines()).containsExactly("tree/a", "tree/b/c", "tree/b/d");
+
+    Run deleted = client("kv", "delete", "-recurse", "tree/b/");
+    assertOk(deleted);
+    assertThat(deleted.out()).isEqualTo("Success! Deleted keys with prefix: tree/b/\n");
+    assertThat(client("kv", "get", "-recurse", "tree/").outLines()).containsExactly("tree/a:1");
+  }
+
+  @Test
+  void anHclServiceRegisteredThroughTheCliAppearsInTheCatalog() throws IOException {
+    Path file = dir.resolve("web.hcl");
+    Files.writeString(file, """
+        service {
+          name = "web"
+          id   = "web-1"
+          port = 8080
+          tags = ["v1", "primary"]
+        }
+        """);
+    Run register = client("services", "register", file.toString());
+    assertOk(register);
+    assertThat(register.out()).isEqualTo("Registered service: web\n");
+
+    // The agent syncs its services to the catalog in the background.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client("catalog", "services").outLines()).contains("web"));
+    Run tags = client("catalog", "services", "-tags");
+    assertOk(tags);
+    assertThat(tags.outLines()).anySatisfy(l -> assertThat(l).matches("web\\s+primary,v1"));
+
+    Run deregister = client("services", "deregister", "web-1");
+    assertOk(deregister);
+    assertThat(deregister.out()).isEqualTo("Deregistered service: web-1\n");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client("catalog", "services").outLines()).doesNotContain("web"));
+  }
+
+  @Test
+  void aServiceRegisteredFromFlagsIsDeregisteredByItsJsonFile() throws IOException {
+    Run register = client("services", "register", "-name", "api", "-id", "api-1", "-port", "9000", "-tag", "a", "-tag", "b");
+    assertOk(register);
+    assertThat(register.out()).isEqualTo("Registered service: api\n");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(client("catalog", "services", "-tags").outLines()).anySatisfy(l -> assertThat(l).matches("api\\s+a,b")));
+
+    Path file = dir.resolve("api.json");
+    Files.writeString(file, "{\"service\": {\"name\": \"api\", \"id\": \"api-1\"}}");
+    Run deregister = client("services", "deregister", file.toString());
+    assertOk(deregister);
+    assertThat(deregister.out()).isEqualTo("Deregistered service: api-1\n");
+  }
+
+  @Test
+  void catalogListsTheAgentsNodeAndDatacenter() {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Run nodes = client("catalog", "nodes");
+      assertOk(nodes);
+      assertThat(nodes.outLines().get(0)).matches("Node\\s+ID\\s+Address\\s+DC");
+      assertThat(nodes.outLines()).anySatisfy(l -> assertThat(l).startsWith(NODE).contains("127.0.0.1").endsWith(DC));
+    });
+    Run dcs = client("catalog", "datacenters");
+    assertOk(dcs);
+    assertThat(dcs.outLines()).containsExactly(DC);
+  }
+
+  @Test
+  void membersShowsTheNodeAliveAsAServer() {
+    Run r = client("members");
+    assertOk(r);
+    assertThat(r.outLines().get(0)).matches("Node\\s+Address\\s+Status\\s+Type\\s+Build\\s+Protocol\\s+DC");
+    assertThat(r.outLines()).hasSize(2);
+    assertThat(r.outLines().get(1).split("\\s+")).containsExactly(NODE, "127.0.0.1:" + 8301, "alive", "server",
+        Agent.VERSION, "2", DC);
+  }
+
+  @Test
+  void infoShowsSectionsWithTheDatacenter() {
+    Run r = client("info");
+    assertOk(r);
+    assertThat(r.outLines()).contains("agent:", "consul:", "\tdatacenter = " + DC, "\tnode_name = " + NODE);
+    assertThat(r.outLines()).allSatisfy(l -> assertThat(l).matches("[a-z_]+:|\t\\S+ = .*"));
+  }
+
+  @Test
+  void reloadIsAcknowledged() {
+    Run r = client("reload");
+    assertOk(r);
+    assertThat(r.out()).isEqualTo("Configuration reload triggered\n");
+  }
+
+  @Test
+  void anUnreachableAgentGivesExitOneAndASingleErrorLine() throws IOException {
+    Run r = cairn("members", "-http-addr", "127.0.0.1:" + freePort());
+    assertSingleErrorLine(r, "Error: ");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void anHttpErrorReportsTheStatusAndTheAgentsReason() {
+    Run r = client("catalog", "nodes", "-datacenter", "nowhere");
+    assertSingleErrorLine(r, "Error: ");
+    assertThat(r.err()).contains("500").contains("No path to datacenter");
+  }
+
+  @Test
+  void aMissingSubcommandIsAUsageError() {
+    assertThat(cairn("kv").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void tokenAndDatacenterAreSentWithEveryRequest() throws IOException {
+    AtomicReference<String> token = new AtomicReference<>();
+    AtomicReference<URI> uri = new AtomicReference<>();
+    HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stub.createContext("/", ex -> {
+      token.set(ex.getRequestHeaders().getFirst("X-Consul-Token"));
+      uri.set(ex.getRequestURI());
+      byte[] body = "[\"dc9\"]".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    stub.start();
+    try {
+      Run r = cairn("catalog", "datacenters", "-token", "s3cret", "-datacenter", "dc9",
+          "-http-addr", "http://127.0.0.1:" + stub.getAddress().getPort());
+      assertOk(r);
+      assertThat(token.get()).isEqualTo("s3cret");
+      assertThat(uri.get().getPath()).isEqualTo("/v1/catalog/datacenters");
+      assertThat(uri.get().getQuery()).isEqualTo("dc=dc9");
+    } finally {
+      stub.stop(0);
+    }
+  }
+
+  @Test
+  void theAgentAddressComesFromTheFlagThenCairnThenConsulEnvironment() {
+    Map<String, String> env = Map.of("CAIRN_HTTP_ADDR", "cairn:1", "CONSUL_HTTP_ADDR", "consul:2");
+    assertThat(ApiOptions.agentAddress("flag:3", env)).hasToString("http://flag:3");
+    assertThat(ApiOptions.agentAddress(null, env)).hasToString("http://cairn:1");
+    assertThat(ApiOptions.agentAddress(null, Map.of("CONSUL_HTTP_ADDR", "https://consul:2/"))).hasToString("https://consul:2");
+    assertThat(ApiOptions.agentAddress(null, Map.of())).hasToString("http://127.0.0.1:8500");
+    assertThat(ApiOptions.agentAddress("consul:2", Map.of("CONSUL_HTTP_SSL", "true"))).hasToString("https://consul:2");
+  }
+
+  @Test
+  void keyPathsAreEncodedPerSegmentKeepingSlashes() {
+    assertThat(ApiClient.encodePath("a b/c?d/é/")).isEqualTo("a%20b/c%3Fd/%C3%A9/");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
