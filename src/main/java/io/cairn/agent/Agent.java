@@ -2,6 +2,9 @@ package io.cairn.agent;
 
 import io.cairn.checks.CheckDefinition;
 import io.cairn.checks.CheckRunners;
+import io.cairn.dns.CatalogView;
+import io.cairn.dns.DnsHandler;
+import io.cairn.dns.DnsServer;
 import io.cairn.http.AgentControl;
 import io.cairn.http.ApiContext;
 import io.cairn.http.HttpApi;
@@ -43,6 +46,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private final CheckRunners runners;
   private final AntiEntropy antiEntropy;
   private final HttpApi http;
+  private final DnsServer dns;
   private final Runnable onLeave;
   private final Set<String> configServices = new HashSet<>();
   private final Set<String> configChecks = new HashSet<>();
@@ -71,6 +75,13 @@ public final class Agent implements AgentControl, AutoCloseable {
     antiEntropy.start();
     http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()), new ApiContext(endpoints, local, this));
     http.start();
+    if (config.dnsPort() >= 0) {
+      dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
+          new DnsHandler(config.dns(), CatalogView.of(store), config.datacenter()));
+      dns.start();
+    } else {
+      dns = null;
+    }
     LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
   }
 
@@ -98,6 +109,11 @@ public final class Agent implements AgentControl, AutoCloseable {
 
   public InetSocketAddress httpAddress() {
     return http.address();
+  }
+
+  /** The DNS port actually bound (useful with port 0), or -1 when DNS is off. */
+  public int dnsPort() {
+    return dns == null ? -1 : dns.port();
   }
 
   public LocalState local() {
@@ -151,7 +167,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
-        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.recursors(), config.configFiles(), config.configDirs());
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());
@@ -183,6 +199,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     closed = true;
     LOG.info("shutting down");
     http.close(1);
+    if (dns != null) dns.close();
     antiEntropy.close();
     runners.close();
     try {

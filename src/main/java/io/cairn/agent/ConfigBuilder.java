@@ -55,6 +55,14 @@ public final class ConfigBuilder {
   public final List<String> retryJoin = new ArrayList<>();
   public final List<String> recursors = new ArrayList<>();
   public final List<Path> configFiles = new ArrayList<>();
+  public String altDomain;
+  public Duration dnsNodeTtl = Duration.ZERO;
+  public final Map<String, Duration> dnsServiceTtl = new LinkedHashMap<>();
+  public boolean dnsOnlyPassing;
+  public int dnsARecordLimit;
+  public boolean dnsAllowStale = true;
+  public Duration recursorTimeout = Duration.ofSeconds(2);
+  public final Map<String, String> dnsAliases = new LinkedHashMap<>();
   public final List<Path> configDirs = new ArrayList<>();
 
   /** -dev: a server that is its own leader, on loopback, with its data in a temp dir. */
@@ -130,6 +138,10 @@ public final class ConfigBuilder {
     if (rj != null) retryJoin.addAll(rj);
     List<String> rec = f.strings("recursors");
     if (rec != null) recursors.addAll(rec);
+    altDomain = orElse(f.text("alt_domain"), altDomain);
+    Duration rt = f.duration("recursor_timeout");
+    if (rt != null) recursorTimeout = rt;
+    f.object("dns_config").ifPresent(this::applyDns);
     f.object("ports").ifPresent(p -> {
       httpPort = port(p, httpPort, "http");
       dnsPort = port(p, dnsPort, "dns");
@@ -148,6 +160,25 @@ public final class ConfigBuilder {
     for (String k : f.unusedKeys()) {
       if (!IGNORED.contains(k)) throw new IllegalArgumentException(f.where() + ": unknown key \"" + k + "\"");
     }
+  }
+
+  private void applyDns(Fields d) {
+    Duration nodeTtl = d.duration("node_ttl");
+    if (nodeTtl != null) dnsNodeTtl = nodeTtl;
+    d.object("service_ttl").ifPresent(ttls -> {
+      Map<String, String> raw = d.stringMap("service_ttl");
+      raw.keySet().forEach(name -> dnsServiceTtl.put(name, ttls.duration(name)));
+    });
+    dnsOnlyPassing = d.bool(dnsOnlyPassing, "only_passing");
+    dnsARecordLimit = d.integer(dnsARecordLimit, "a_record_limit");
+    dnsAllowStale = d.bool(dnsAllowStale, "allow_stale");
+    Duration rt = d.duration("recursor_timeout");
+    if (rt != null) recursorTimeout = rt;
+    Map<String, String> aliases = d.stringMap("aliases");
+    if (aliases != null) aliases.forEach((k, v) -> dnsAliases.put(k.toLowerCase(java.util.Locale.ROOT), v));
+    d.get("max_stale", "enable_truncate", "udp_answer_limit", "use_cache", "cache_max_age", "disable_compression",
+        "enable_additional_node_meta_txt", "soa", "recursor_strategy", "node_ttl");
+    d.rejectUnknown();
   }
 
   private static int port(Fields p, int dflt, String... names) {
@@ -180,7 +211,46 @@ public final class ConfigBuilder {
     return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, datacenter, dataDir, bindAddr, adv,
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
-        List.copyOf(retryJoin), List.copyOf(recursors), List.copyOf(configFiles), List.copyOf(configDirs));
+        List.copyOf(retryJoin), List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+  }
+
+  private io.cairn.dns.DnsConfig dnsConfig() throws ConfigException {
+    List<java.net.InetSocketAddress> upstreams = new ArrayList<>();
+    for (String r : recursors) upstreams.add(recursorAddress(r));
+    return new io.cairn.dns.DnsConfig(domain, altDomain, dnsNodeTtl, dnsServiceTtl, dnsOnlyPassing, dnsARecordLimit,
+        dnsAllowStale, upstreams, recursorTimeout, dnsAliases);
+  }
+
+  /** "10.0.0.1", "10.0.0.1:5353", "[::1]:53": an IP literal, port 53 unless given. */
+  private static java.net.InetSocketAddress recursorAddress(String r) throws ConfigException {
+    String host = r;
+    int port = 53;
+    int colon = r.lastIndexOf(':');
+    if (r.startsWith("[") && r.contains("]:")) {
+      host = r.substring(1, r.indexOf(']'));
+      port = parsePort(r, r.substring(r.indexOf("]:") + 2));
+    } else if (colon > 0 && r.indexOf(':') == colon) {
+      host = r.substring(0, colon);
+      port = parsePort(r, r.substring(colon + 1));
+    }
+    if (!host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+      throw new ConfigException("recursor \"" + r + "\": must be an IP address, optionally with :port");
+    }
+    try {
+      return new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new ConfigException("recursor \"" + r + "\": " + e.getMessage());
+    }
+  }
+
+  private static int parsePort(String r, String p) throws ConfigException {
+    try {
+      int port = Integer.parseInt(p);
+      if (port < 1 || port > 65535) throw new NumberFormatException();
+      return port;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("recursor \"" + r + "\": invalid port");
+    }
   }
 
   private static String hostname() {
