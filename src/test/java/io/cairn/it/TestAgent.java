@@ -1,0 +1,93 @@
+package io.cairn.it;
+
+import io.cairn.agent.Agent;
+import io.cairn.agent.ConfigBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A real Cairn agent in dev mode, running in this JVM on a free port: one per test class,
+ * started in {@code @BeforeAll} and closed in {@code @AfterAll}.
+ */
+final class TestAgent implements AutoCloseable {
+  static final String NODE = "node-it";
+
+  /**
+   * Own threads for calls that block (a blocking query) and for writes meant to land while one
+   * is held: the common pool may have a single worker on a small machine, which would run them
+   * one after the other.
+   */
+  private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "it-client");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Agent agent;
+
+  private TestAgent(Agent agent) {
+    this.agent = agent;
+  }
+
+  static TestAgent start() throws Exception {
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.httpPort = freePort();
+    b.nodeName = NODE;
+    return new TestAgent(Agent.start(b.build(), () -> {}));
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static <T> CompletableFuture<T> async(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, THREADS);
+  }
+
+  /** Runs {@code action} on its own thread once {@code delay} has passed. */
+  static CompletableFuture<Void> later(Duration delay, Runnable action) {
+    Executor delayed = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, THREADS);
+    return CompletableFuture.runAsync(action, delayed);
+  }
+
+  Agent agent() {
+    return agent;
+  }
+
+  String host() {
+    return address().getHostString();
+  }
+
+  int port() {
+    return address().getPort();
+  }
+
+  InetSocketAddress address() {
+    return agent.httpAddress();
+  }
+
+  /** The agent's URL for a path (with its query), given already percent-encoded as it goes on the wire. */
+  URI uri(String rawPathAndQuery) {
+    return URI.create("http://" + host() + ":" + port() + rawPathAndQuery);
+  }
+
+  @Override
+  public void close() {
+    agent.close();
+  }
+}
