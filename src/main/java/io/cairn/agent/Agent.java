@@ -15,6 +15,7 @@ import io.cairn.local.NodeIdentity;
 import io.cairn.raft.RaftNode;
 import io.cairn.rpc.Endpoints;
 import io.cairn.rpc.ServerCatalogPort;
+import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,7 +70,9 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
     runners = new CheckRunners(local);
-    antiEntropy = new AntiEntropy(local, new ServerCatalogPort(endpoints), Clock.systemUTC(), FULL_SYNC_INTERVAL, true);
+    antiEntropy = new AntiEntropy(local, new ServerCatalogPort(endpoints), Clock.systemUTC(), FULL_SYNC_INTERVAL, true,
+        config.server() ? new ServiceInstance("", "consul", "consul", List.of(), "", config.serverPort(),
+            Map.of("raft_version", "3", "version", VERSION), false, 1, 1, 0, 0) : null);
     local.attach(runners, antiEntropy::signal);
     registerFromConfig(config);
     antiEntropy.start();

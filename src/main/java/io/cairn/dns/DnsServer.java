@@ -34,13 +34,36 @@ public final class DnsServer implements AutoCloseable {
 
   public DnsServer(InetSocketAddress address, DnsHandler handler) throws IOException {
     this.handler = handler;
-    this.udp = new DatagramSocket(null);
-    udp.setReuseAddress(true);
-    udp.setReceiveBufferSize(4 << 20);
-    udp.bind(address);
-    this.tcp = new ServerSocket();
-    tcp.setReuseAddress(true);
-    tcp.bind(new InetSocketAddress(address.getAddress(), udp.getLocalPort()), 256);
+    Sockets sockets = bindBoth(address);
+    this.tcp = sockets.tcp();
+    this.udp = sockets.udp();
+  }
+
+  private record Sockets(ServerSocket tcp, DatagramSocket udp) {}
+
+  /**
+   * UDP and TCP on the same port. Port 0 (tests) means "any port free for both": the kernel
+   * picks the TCP one and UDP must get the same number, which another socket may hold; so try
+   * a few.
+   */
+  private static Sockets bindBoth(InetSocketAddress address) throws IOException {
+    int attempts = address.getPort() == 0 ? 20 : 1;
+    for (int i = 1; ; i++) {
+      ServerSocket t = new ServerSocket();
+      DatagramSocket u = new DatagramSocket(null);
+      try {
+        t.setReuseAddress(true);
+        t.bind(address, 256);
+        u.setReuseAddress(true);
+        u.setReceiveBufferSize(4 << 20);
+        u.bind(new InetSocketAddress(address.getAddress(), t.getLocalPort()));
+        return new Sockets(t, u);
+      } catch (IOException e) {
+        t.close();
+        u.close();
+        if (i >= attempts) throw new IOException("cannot listen for DNS on " + address + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   public void start() {

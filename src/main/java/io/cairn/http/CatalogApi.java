@@ -56,7 +56,9 @@ final class CatalogApi {
     checkFields.addAll(f.objects("Checks"));
     List<HealthCheck> checks = new ArrayList<>();
     for (Fields c : checkFields) checks.add(check(node, c));
-    return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), f.text("Datacenter"),
+    String dc = f.text("Datacenter");
+    if (dc == null || dc.isEmpty()) dc = ctx.endpoints().datacenter();
+    return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), dc,
         f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
   }
 

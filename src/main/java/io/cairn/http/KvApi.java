@@ -23,7 +23,7 @@ final class KvApi {
 
   void register(Router r) {
     r.route("GET", "/v1/kv/", this::get);
-    r.route("PUT,POST", "/v1/kv/", this::put);
+    r.route("PUT", "/v1/kv/", this::put);
     r.route("DELETE", "/v1/kv/", this::delete);
   }
 
@@ -43,6 +43,7 @@ final class KvApi {
       r.value().forEach(e -> arr.add(Wire.kvEntry(e)));
       return Reply.json(arr, r.meta());
     }
+    if (key.isEmpty()) throw ApiException.badRequest("Missing key name");
     QueryResult<Optional<KvEntry>> r = ctx.endpoints().read(opts, List.of(new Topic.KvKey(key)), s -> s.kvGet(key));
     if (r.value().isEmpty()) return Reply.notFound(r.meta());
     if (req.flag("raw")) return Reply.raw(r.value().get().value(), r.meta()).withHeader("X-Content-Type-Options", "nosniff");

@@ -55,10 +55,14 @@ final class Router {
       }
     }
     if (perMethod == null) throw new ApiException(404, "404 page not found");
+    Set<String> allowed = new LinkedHashSet<>();
+    allowed.add("OPTIONS");
+    allowed.addAll(perMethod.keySet().stream().sorted().toList());
+    String allow = String.join(",", allowed);
+    if (method.equals("OPTIONS")) return new Match((req, r) -> Reply.ok().withHeader("Allow", allow), rest);
     Handler h = perMethod.get(method.equals("HEAD") ? "GET" : method);
     if (h == null) {
-      Set<String> allowed = new LinkedHashSet<>(perMethod.keySet());
-      throw new ApiException(405, "method " + method + " not allowed; use " + String.join(", ", allowed));
+      return new Match((req, r) -> Reply.text(405, "method " + method + " not allowed").withHeader("Allow", allow), rest);
     }
     return new Match(h, rest);
   }

@@ -32,6 +32,7 @@ public final class AntiEntropy implements AutoCloseable {
   private final Clock clock;
   private final Duration fullSyncInterval;
   private final boolean ownsSerfHealth;
+  private final ServiceInstance serverService;
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean running = true;
@@ -41,8 +42,12 @@ public final class AntiEntropy implements AutoCloseable {
   /**
    * @param ownsSerfHealth true where no server tracks this node's liveness (dev and single-server
    *     mode): the agent then reports its own serfHealth as passing.
+   * @param serverService on a server, the {@code consul} service every Consul server has in the
+   *     catalog (clients look servers up by it); null on a client.
    */
-  public AntiEntropy(LocalState local, CatalogPort port, Clock clock, Duration fullSyncInterval, boolean ownsSerfHealth) {
+  public AntiEntropy(LocalState local, CatalogPort port, Clock clock, Duration fullSyncInterval, boolean ownsSerfHealth,
+                     ServiceInstance serverService) {
+    this.serverService = serverService;
     this.local = local;
     this.port = port;
     this.clock = clock;
@@ -117,14 +122,15 @@ public final class AntiEntropy implements AutoCloseable {
       nodeChecks.add(new HealthCheck(n.name(), SERF_HEALTH, "Serf Health Status", CheckStatus.PASSING, "",
           "Agent alive and reachable", "", "", List.of(), "", "", "", 0, 0));
     }
-    require(port.write(register(false, null, nodeChecks)));
+    require(port.write(register(false, serverService, nodeChecks)));
     local.markAllDirty();
     pushPending();
     Set<String> localServices = local.services().keySet();
     Set<String> localChecks = new HashSet<>(local.allCheckIds());
     Optional<NodeServices> remote = port.nodeServices(n.name());
     for (ServiceInstance s : remote.map(NodeServices::services).orElse(List.of())) {
-      if (!localServices.contains(s.id())) require(port.write(new Command.CatalogDeregister(n.name(), s.id(), null)));
+      boolean ours = serverService != null && serverService.id().equals(s.id());
+      if (!localServices.contains(s.id()) && !ours) require(port.write(new Command.CatalogDeregister(n.name(), s.id(), null)));
     }
     for (HealthCheck hc : port.nodeChecks(n.name())) {
       if (!localChecks.contains(hc.checkId()) && !hc.checkId().equals(SERF_HEALTH)) {

@@ -45,6 +45,7 @@ class AgentChecksTest {
     target.start();
     ConfigBuilder b = new ConfigBuilder().devMode();
     b.httpPort = freePort();
+    b.dnsPort = 0;
     b.nodeName = "checks-node";
     agent = Agent.start(b.build(), () -> {});
   }

@@ -38,6 +38,7 @@ class CliTest {
   static void startAgent() throws Exception {
     ConfigBuilder b = new ConfigBuilder().devMode();
     b.httpPort = freePort();
+    b.dnsPort = 0;
     b.nodeName = NODE;
     b.datacenter = DC;
     agent = Agent.start(b.build(), () -> {});

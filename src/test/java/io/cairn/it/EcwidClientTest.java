@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Ecwid's consul-api 1.4.5 against a real agent: what Spring Cloud Consul users send. */
@@ -279,7 +278,6 @@ class EcwidClientTest {
   }
 
   @Test
-  @Disabled("cairn bug: a server does not register the \"consul\" service in the catalog")
   void catalogServicesIncludesTheConsulServiceOfEachServer() {
     assertThat(consul.getCatalogServices(QueryParams.DEFAULT).getValue()).containsKey("consul");
     List<CatalogService> servers = consul.getCatalogService("consul", QueryParams.DEFAULT).getValue();

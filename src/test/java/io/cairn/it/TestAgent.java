@@ -42,6 +42,7 @@ final class TestAgent implements AutoCloseable {
   static TestAgent start() throws Exception {
     ConfigBuilder b = new ConfigBuilder().devMode();
     b.httpPort = freePort();
+    b.dnsPort = 0;
     b.nodeName = NODE;
     return new TestAgent(Agent.start(b.build(), () -> {}));
   }
