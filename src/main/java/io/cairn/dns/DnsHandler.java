@@ -2,6 +2,7 @@ package io.cairn.dns;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,8 +114,36 @@ public final class DnsHandler {
       limit = Math.max(PLAIN_UDP_LIMIT, Math.min(opt.getPayloadSize(), MAX_EDNS_PAYLOAD));
       resp.addRecord(new OPTRecord(MAX_EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
     }
-    // dnsjava drops whole RRsets that do not fit and sets TC, so the client retries over TCP.
-    return tcp ? resp.toWire(Message.MAXLENGTH) : resp.toWire(limit);
+    byte[] whole = resp.toWire(Message.MAXLENGTH);
+    if (tcp || whole.length <= limit) return whole;
+    return trimmed(resp, whole.length, limit);
+  }
+
+  /**
+   * Over UDP, keep as many answers as fit (as Consul does) rather than none, and set TC so the
+   * client can ask again over TCP for the rest. Additional records go first.
+   */
+  private static byte[] trimmed(Message resp, int wholeLength, int limit) {
+    List<Record> answers = resp.getSection(Section.ANSWER);
+    List<Record> extra = resp.getSection(Section.ADDITIONAL);
+    Record opt = extra.stream().filter(r -> r.getType() == Type.OPT).findFirst().orElse(null);
+    int keep = Math.max(0, (int) ((long) answers.size() * limit / wholeLength));
+    while (true) {
+      Message m = new Message(resp.getHeader().getID());
+      Header h = m.getHeader();
+      for (int flag : new int[] {Flags.QR, Flags.AA, Flags.RD, Flags.RA}) {
+        if (resp.getHeader().getFlag(flag)) h.setFlag(flag);
+      }
+      h.setFlag(Flags.TC);
+      h.setRcode(resp.getHeader().getRcode());
+      m.addRecord(resp.getQuestion(), Section.QUESTION);
+      for (int i = 0; i < keep; i++) m.addRecord(answers.get(i), Section.ANSWER);
+      if (answers.isEmpty()) resp.getSection(Section.AUTHORITY).forEach(r -> m.addRecord(r, Section.AUTHORITY));
+      if (opt != null) m.addRecord(opt, Section.ADDITIONAL);
+      byte[] wire = m.toWire(Message.MAXLENGTH);
+      if (wire.length <= limit || keep == 0) return wire.length <= limit ? wire : m.toWire(limit);
+      keep--;
+    }
   }
 
   /** A header-only answer for input that could not be decoded: same id, the error code. */

@@ -40,10 +40,16 @@ final class TestAgent implements AutoCloseable {
   }
 
   static TestAgent start() throws Exception {
+    return start(b -> {});
+  }
+
+  /** Starts an agent after letting the test adjust its configuration. */
+  static TestAgent start(java.util.function.Consumer<ConfigBuilder> adjust) throws Exception {
     ConfigBuilder b = new ConfigBuilder().devMode();
     b.httpPort = freePort();
     b.dnsPort = 0;
     b.nodeName = NODE;
+    adjust.accept(b);
     return new TestAgent(Agent.start(b.build(), () -> {}));
   }
 
