@@ -48,6 +48,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private final AntiEntropy antiEntropy;
   private final HttpApi http;
   private final DnsServer dns;
+  private final Endpoints endpoints;
   private final Runnable onLeave;
   private final Set<String> configServices = new HashSet<>();
   private final Set<String> configChecks = new HashSet<>();
@@ -65,7 +66,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     raft = RaftNode.start(new RaftNode.Settings(config.nodeName(), dataDir.resolve("raft"), self.raftAddress(),
         self.rpcAddress(), raftPort, List.of(self)), store);
     raft.awaitLeadership(Duration.ofSeconds(30));
-    Endpoints endpoints = new Endpoints(raft, config.datacenter());
+    endpoints = new Endpoints(raft, config.datacenter());
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
@@ -201,7 +202,8 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (closed) return;
     closed = true;
     LOG.info("shutting down");
-    http.close(1);
+    endpoints.stopBlocking();
+    http.close(2);
     if (dns != null) dns.close();
     antiEntropy.close();
     runners.close();

@@ -60,10 +60,14 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
       Runtime.getRuntime().halt(1);
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      agent.close();
-      stopped.countDown();
-    }, "shutdown"));
+    // SIGTERM and SIGINT are a clean stop, not a crash: close everything and exit 0.
+    for (String sig : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> Thread.ofPlatform().name("shutdown").start(() -> {
+        agent.close();
+        stopped.countDown();
+      }));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown-hook"));
     stopped.await();
     return 0;
   }

@@ -28,6 +28,13 @@ public final class BlockingQuery {
 
   public static <T> Indexed<T> run(StateStore store, List<Topic> topics, long minIndex, Duration maxWait,
                                    Function<StateStore, Indexed<T>> read) throws InterruptedException {
+    return run(store, topics, minIndex, maxWait, read, () -> false);
+  }
+
+  /** As above; once {@code stopping} says so, a held query answers with what it has. */
+  public static <T> Indexed<T> run(StateStore store, List<Topic> topics, long minIndex, Duration maxWait,
+                                   Function<StateStore, Indexed<T>> read, java.util.function.BooleanSupplier stopping)
+      throws InterruptedException {
     if (minIndex <= 0) return read.apply(store);
     long deadline = System.nanoTime() + effectiveWait(maxWait).toNanos();
     while (true) {
@@ -35,7 +42,7 @@ public final class BlockingQuery {
         // Registered before reading: a write between the read and the wait still fires it.
         Indexed<T> result = read.apply(store);
         long remaining = deadline - System.nanoTime();
-        if (result.index() != minIndex || remaining <= 0) return result;
+        if (result.index() != minIndex || remaining <= 0 || stopping.getAsBoolean()) return result;
         watch.await(remaining);
       }
     }

@@ -22,6 +22,7 @@ public final class Endpoints {
   private final RaftNode raft;
   private final StateStore store;
   private final String datacenter;
+  private volatile boolean stopping;
 
   public Endpoints(RaftNode raft, String datacenter) {
     this.raft = raft;
@@ -42,8 +43,14 @@ public final class Endpoints {
       throws InterruptedException {
     checkDatacenter(opts.datacenter());
     if (opts.consistency() != Consistency.STALE && !raft.isLeader()) throw new NoLeaderException();
-    Indexed<T> r = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query);
+    Indexed<T> r = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query, () -> stopping);
     return new QueryResult<>(r.value(), meta(r.index()));
+  }
+
+  /** Shutdown has begun: held blocking queries answer at once with what they have. */
+  public void stopBlocking() {
+    stopping = true;
+    store.wakeAllWatches();
   }
 
   public QueryMeta meta(long index) {

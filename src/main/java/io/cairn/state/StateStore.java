@@ -104,6 +104,11 @@ public final class StateStore {
     };
   }
 
+  /** Fires every open watch: used at shutdown so that held blocking queries answer now. */
+  public void wakeAllWatches() {
+    watches.fireAll();
+  }
+
   public int openWatches() {
     return watches.size();
   }
