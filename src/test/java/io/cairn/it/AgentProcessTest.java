@@ -1,0 +1,57 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `cairn agent` as a real process: start-up, a clean stop on SIGTERM, refusal of bad config. */
+class AgentProcessTest {
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void sigtermAnswersHeldBlockingQueriesAndExitsZero() throws Exception {
+    int port = TestAgent.freePort();
+    try (AgentProcess agent = AgentProcess.start("agent", "-dev", "-http-port", Integer.toString(port), "-dns-port", "0")) {
+      URI leader = URI.create("http://127.0.0.1:" + port + "/v1/status/leader");
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> http.send(HttpRequest.newBuilder(leader).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      URI blocking = URI.create("http://127.0.0.1:" + port + "/v1/kv/held?index=1&wait=60s");
+      CompletableFuture<HttpResponse<String>> held = http.sendAsync(HttpRequest.newBuilder(blocking).build(),
+          HttpResponse.BodyHandlers.ofString());
+      // The key never changes, so the read stays held until the agent stops (or 60 s pass).
+      await().pollDelay(Duration.ofMillis(500)).until(() -> !held.isDone());
+      agent.signal("TERM");
+      assertThat(held.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+      assertThat(agent.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.process.exitValue()).isZero();
+      assertThat(agent.logText()).contains("shutdown complete");
+    }
+  }
+
+  @Test
+  void unknownConfigKeyStopsStartUpWithOneLine(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("agent.hcl");
+    Files.writeString(cfg, "datacenter = \"dc1\"\nbogus_key = 1\n");
+    AgentProcess.Result r = AgentProcess.run("agent", "-dev", "-config-file", cfg.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).singleElement().asString().contains("agent.hcl").contains("bogus_key");
+  }
+
+  @Test
+  void badFlagValueIsAUsageError() throws Exception {
+    AgentProcess.Result r = AgentProcess.run("agent", "-dev", "-http-port", "notaport");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).contains("-http-port");
+  }
+}
