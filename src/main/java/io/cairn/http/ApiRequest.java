@@ -1,6 +1,5 @@
 package io.cairn.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.cairn.checks.GoDuration;
 import io.cairn.rpc.Consistency;
 import io.cairn.rpc.QueryOptions;
@@ -20,16 +19,20 @@ import java.util.Map;
  * its three places.
  */
 public final class ApiRequest {
-  private final HttpExchange exchange;
   private final String method;
   private final String path;
   private final Map<String, List<String>> query;
+  private final java.util.function.UnaryOperator<String> headers;
+  private final InputStream bodyStream;
 
-  ApiRequest(HttpExchange exchange) {
-    this.exchange = exchange;
-    this.method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
-    this.path = PercentDecoding.decodePath(exchange.getRequestURI().getRawPath());
-    this.query = PercentDecoding.parseQuery(exchange.getRequestURI().getRawQuery());
+  /** From the request line as received: the raw (still percent-encoded) path and query. */
+  ApiRequest(String method, String rawPath, String rawQuery, java.util.function.UnaryOperator<String> headers,
+             InputStream body) {
+    this.method = method.toUpperCase(java.util.Locale.ROOT);
+    this.path = PercentDecoding.decodePath(rawPath);
+    this.query = PercentDecoding.parseQuery(rawQuery);
+    this.headers = headers;
+    this.bodyStream = body;
   }
 
   public String method() {
@@ -68,7 +71,7 @@ public final class ApiRequest {
   }
 
   public String header(String name) {
-    return exchange.getRequestHeaders().getFirst(name);
+    return headers.apply(name);
   }
 
   /** The ACL token: X-Consul-Token, then Authorization: Bearer, then ?token=. */
@@ -106,7 +109,7 @@ public final class ApiRequest {
 
   /** The body, refused with 413 past {@code limit} bytes. */
   public byte[] body(int limit, String tooLargeMessage) throws IOException {
-    InputStream in = exchange.getRequestBody();
+    InputStream in = bodyStream;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
     int n;
@@ -122,10 +125,6 @@ public final class ApiRequest {
 
   public String bodyText(int limit) throws IOException {
     return new String(body(limit, "Request body too large"), StandardCharsets.UTF_8);
-  }
-
-  HttpExchange exchange() {
-    return exchange;
   }
 
   /** Percent-decoding as Go's net/url does it: "+" is a space in queries, not in paths. */

@@ -1,112 +1,148 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.cairn.local.UnknownCheckException;
 import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.QueryMeta;
 import io.cairn.rpc.UnknownDatacenterException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API server: the JDK's built-in server with one virtual thread per request, so that
- * thousands of blocking queries cost memory, not threads (see docs/http-server.md).
+ * The HTTP API server: Jetty 12's core (no servlets) running each request on a virtual thread,
+ * so that thousands of blocking queries cost memory, not threads (see docs/http-server.md).
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  /** Longer than the longest blocking query (10 min + jitter), so Jetty never cuts one off. */
+  private static final long IDLE_TIMEOUT_MILLIS = 11 * 60_000L;
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Server server;
+  private final ServerConnector connector;
   private final Router router;
 
-  public HttpApi(InetSocketAddress address, ApiContext context) throws IOException {
+  public HttpApi(InetSocketAddress address, ApiContext context) {
     this.router = Routes.build(context);
-    this.server = HttpServer.create(address, 1024);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
+    QueuedThreadPool pool = new QueuedThreadPool();
+    pool.setName("http");
+    pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+    server = new Server(pool);
+    HttpConfiguration cfg = new HttpConfiguration();
+    cfg.setSendServerVersion(false);
+    cfg.setSendXPoweredBy(false);
+    // Consul's KV keys arrive with %2F inside a segment; Jetty refuses such paths by default.
+    cfg.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_SEPARATOR,AMBIGUOUS_PATH_ENCODING"));
+    connector = new ServerConnector(server, new HttpConnectionFactory(cfg));
+    connector.setHost(address.getHostString());
+    connector.setPort(address.getPort());
+    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+    // Graceful: on stop, refuse new requests and let in-flight ones finish within the timeout.
+    server.setHandler(new GracefulHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        serve(request, response, callback);
+        return true;
+      }
+    }));
+    server.setStopTimeout(2000);
   }
 
-  public void start() {
+  public void start() throws Exception {
     server.start();
-    LOG.info("HTTP API listening on {}", server.getAddress());
+    LOG.info("HTTP API listening on {}", address());
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
   }
 
-  private void handle(HttpExchange exchange) {
-    try (exchange) {
-      Reply reply;
-      ApiRequest request = null;
-      try {
-        request = new ApiRequest(exchange);
-        Router.Match m = router.find(request.method(), request.path());
-        reply = m.handler().handle(request, m.rest());
-      } catch (ApiException e) {
-        reply = Reply.text(e.status(), e.getMessage());
-      } catch (JsonProcessingException e) {
-        reply = Reply.text(400, "Request decode failed: " + e.getOriginalMessage());
-      } catch (IllegalArgumentException e) {
-        reply = Reply.text(400, e.getMessage());
-      } catch (UnknownCheckException e) {
-        reply = Reply.text(404, e.getMessage());
-      } catch (NoLeaderException | UnknownDatacenterException e) {
-        reply = Reply.text(500, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        reply = Reply.text(503, "agent is shutting down");
-      } catch (Exception e) {
-        LOG.error("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
-        reply = Reply.text(500, e.getMessage() == null ? e.toString() : e.getMessage());
-      }
-      write(exchange, request, reply);
+  private void serve(Request request, Response response, Callback callback) {
+    ApiRequest api = null;
+    Reply reply;
+    try {
+      api = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
+          name -> request.getHeaders().get(name), Request.asInputStream(request));
+      Router.Match m = router.find(api.method(), api.path());
+      reply = m.handler().handle(api, m.rest());
+    } catch (ApiException e) {
+      reply = Reply.text(e.status(), e.getMessage());
+    } catch (JsonProcessingException e) {
+      reply = Reply.text(400, "Request decode failed: " + e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      reply = Reply.text(400, e.getMessage());
+    } catch (UnknownCheckException e) {
+      reply = Reply.text(404, e.getMessage());
+    } catch (NoLeaderException | UnknownDatacenterException e) {
+      reply = Reply.text(500, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply = Reply.text(503, "agent is shutting down");
+    } catch (Exception e) {
+      LOG.error("{} {} failed: {}", request.getMethod(), request.getHttpURI(), e.toString(), e);
+      reply = Reply.text(500, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+    try {
+      write(request, response, callback, api, reply);
     } catch (IOException e) {
-      LOG.debug("client went away: {}", e.toString());
+      callback.failed(e);
     }
   }
 
-  private static void write(HttpExchange ex, ApiRequest request, Reply reply) throws IOException {
-    Headers h = ex.getResponseHeaders();
+  private static void write(Request request, Response response, Callback callback, ApiRequest api, Reply reply)
+      throws IOException {
+    HttpFields.Mutable h = response.getHeaders();
     byte[] body = reply.body();
     if (reply.json() != null) {
-      boolean pretty = request != null && request.flag("pretty");
+      boolean pretty = api != null && api.flag("pretty");
       body = pretty ? Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply.json())
           : Wire.JSON.writeValueAsBytes(reply.json());
     }
-    if (reply.contentType() != null) h.set("Content-Type", reply.contentType());
+    response.setStatus(reply.status());
+    if (reply.contentType() != null) h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
     QueryMeta meta = reply.meta();
     if (meta != null) {
-      h.set("X-Consul-Index", Long.toString(Math.max(1, meta.index())));
-      h.set("X-Consul-KnownLeader", Boolean.toString(meta.knownLeader()));
-      h.set("X-Consul-LastContact", Long.toString(meta.lastContactMillis()));
-      h.set("X-Consul-Effective-Consistency", "leader");
+      h.put("X-Consul-Index", Long.toString(Math.max(1, meta.index())));
+      h.put("X-Consul-KnownLeader", Boolean.toString(meta.knownLeader()));
+      h.put("X-Consul-LastContact", Long.toString(meta.lastContactMillis()));
+      h.put("X-Consul-Effective-Consistency", "leader");
     }
-    reply.headers().forEach(h::set);
-    h.set("Vary", "Accept-Encoding");
-    boolean head = ex.getRequestMethod().equalsIgnoreCase("HEAD");
-    if (body.length == 0 || head) {
-      ex.sendResponseHeaders(reply.status(), -1);
-      return;
-    }
-    ex.sendResponseHeaders(reply.status(), body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+    reply.headers().forEach(h::put);
+    h.put(HttpHeader.VARY, "Accept-Encoding");
+    h.put(HttpHeader.CONTENT_LENGTH, body.length);
+    if (body.length == 0 || request.getMethod().equals("HEAD")) {
+      response.write(true, null, callback);
+    } else {
+      response.write(true, ByteBuffer.wrap(body), callback);
     }
   }
 
-  /** Stops accepting, gives in-flight requests up to {@code graceSeconds} to finish. */
+  /** Stops accepting and gives in-flight requests up to {@code graceSeconds} to finish. */
   public void close(int graceSeconds) {
-    server.stop(graceSeconds);
-    executor.shutdownNow();
+    server.setStopTimeout(graceSeconds * 1000L);
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping HTTP API: {}", e.toString());
+    }
     LOG.info("HTTP API stopped");
   }
 
