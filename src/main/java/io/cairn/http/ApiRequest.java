@@ -3,6 +3,7 @@ package io.cairn.http;
 import io.cairn.checks.GoDuration;
 import io.cairn.rpc.Consistency;
 import io.cairn.rpc.QueryOptions;
+import io.cairn.rpc.WriteOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,10 @@ public final class ApiRequest {
       }
     }
     return new QueryOptions(c, index, wait, token(), datacenter());
+  }
+
+  public WriteOptions writeOptions() {
+    return new WriteOptions(datacenter(), token());
   }
 
   public String datacenter() {

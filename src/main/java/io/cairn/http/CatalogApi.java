@@ -39,7 +39,7 @@ final class CatalogApi {
   }
 
   private Reply write(ApiRequest req, Command c) {
-    Outcome o = ctx.endpoints().write(c, req.datacenter());
+    Outcome o = ctx.endpoints().write(c, req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(true);
   }

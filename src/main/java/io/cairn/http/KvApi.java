@@ -58,7 +58,7 @@ final class KvApi {
     long flags = req.longParam("flags", 0);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     byte[] value = req.body(MAX_VALUE_BYTES, "Value exceeds " + MAX_VALUE_BYTES + " byte limit");
-    Outcome o = ctx.endpoints().write(new Command.KvSet(key, value, flags, cas), req.datacenter());
+    Outcome o = ctx.endpoints().write(new Command.KvSet(key, value, flags, cas), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(o.applied());
   }
@@ -68,7 +68,7 @@ final class KvApi {
     if (!recurse) requireKey(key);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     if (recurse && cas != null) throw ApiException.badRequest("Conflicting flags: cas cannot be used with recurse");
-    Outcome o = ctx.endpoints().write(new Command.KvDelete(key, recurse, cas), req.datacenter());
+    Outcome o = ctx.endpoints().write(new Command.KvDelete(key, recurse, cas), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(o.applied());
   }

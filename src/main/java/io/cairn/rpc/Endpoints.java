@@ -58,11 +58,11 @@ public final class Endpoints {
   }
 
   public Outcome write(Command command) {
-    return write(command, "");
+    return write(command, WriteOptions.local());
   }
 
-  public Outcome write(Command command, String datacenter) {
-    checkDatacenter(datacenter);
+  public Outcome write(Command command, WriteOptions opts) {
+    checkDatacenter(opts.datacenter());
     try {
       return raft.apply(command, WRITE_TIMEOUT);
     } catch (NotLeaderException e) {
