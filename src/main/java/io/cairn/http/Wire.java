@@ -58,15 +58,21 @@ final class Wire {
   }
 
   static ObjectNode node(Node n) {
+    ObjectNode o = nodeFields(n, "Meta");
+    o.put("CreateIndex", n.createIndex());
+    o.put("ModifyIndex", n.modifyIndex());
+    return o;
+  }
+
+  /** A node's identity fields, shared by node objects and the flattened catalog-service rows. */
+  private static ObjectNode nodeFields(Node n, String metaField) {
     ObjectNode o = object();
     o.put("ID", n.id());
     o.put("Node", n.name());
     o.put("Address", n.address());
     o.put("Datacenter", n.datacenter());
     o.set("TaggedAddresses", taggedAddresses(n));
-    o.set("Meta", stringMap(n.meta()));
-    o.put("CreateIndex", n.createIndex());
-    o.put("ModifyIndex", n.modifyIndex());
+    o.set(metaField, stringMap(n.meta()));
     return o;
   }
 
@@ -114,13 +120,7 @@ final class Wire {
 
   /** One row of /v1/catalog/service/:name: the node's fields flattened with the service's. */
   static ObjectNode catalogService(Node n, ServiceInstance s) {
-    ObjectNode o = object();
-    o.put("ID", n.id());
-    o.put("Node", n.name());
-    o.put("Address", n.address());
-    o.put("Datacenter", n.datacenter());
-    o.set("TaggedAddresses", taggedAddresses(n));
-    o.set("NodeMeta", stringMap(n.meta()));
+    ObjectNode o = nodeFields(n, "NodeMeta");
     o.put("ServiceKind", "");
     o.put("ServiceID", s.id());
     o.put("ServiceName", s.name());
