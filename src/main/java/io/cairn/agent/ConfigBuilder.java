@@ -207,7 +207,7 @@ public final class ConfigBuilder {
     if (!server) throw new ConfigException("client mode needs clustering, which is not built yet: run with -dev or -server -bootstrap");
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
-    String id = nodeId != null ? nodeId : UUID.randomUUID().toString();
+    String id = nodeId != null ? nodeId : persistedNodeId();
     return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, datacenter, dataDir, bindAddr, adv,
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
@@ -250,6 +250,28 @@ public final class ConfigBuilder {
       return port;
     } catch (NumberFormatException e) {
       throw new ConfigException("recursor \"" + r + "\": invalid port");
+    }
+  }
+
+  /**
+   * A node keeps its ID across restarts (the catalog knows it by it): kept in data_dir/node-id,
+   * made on first start.
+   */
+  private String persistedNodeId() throws ConfigException {
+    if (dataDir == null) return UUID.randomUUID().toString();
+    Path file = dataDir.resolve("node-id");
+    try {
+      if (Files.isRegularFile(file)) {
+        String id = Files.readString(file).strip();
+        UUID.fromString(id);
+        return id;
+      }
+      Files.createDirectories(dataDir);
+      String id = UUID.randomUUID().toString();
+      Files.writeString(file, id + "\n");
+      return id;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
     }
   }
 

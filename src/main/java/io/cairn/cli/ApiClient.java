@@ -44,6 +44,11 @@ final class ApiClient {
     return json(send("GET", path, query, null, false).orElseThrow());
   }
 
+  /** The raw bytes of a GET's answer (e.g. a snapshot). */
+  byte[] getBytes(String path, Map<String, String> query) {
+    return send("GET", path, query, null, false).orElseThrow();
+  }
+
   /** As {@link #get}, but a 404 (Consul's answer for a missing key or an empty listing) is empty. */
   Optional<JsonNode> find(String path, Map<String, String> query) {
     return send("GET", path, query, null, true).map(ApiClient::json);

@@ -11,6 +11,7 @@ final class Routes {
     new CatalogApi(ctx).register(r);
     new HealthApi(ctx).register(r);
     new StatusApi(ctx).register(r);
+    new SnapshotApi(ctx).register(r);
     return r;
   }
 }

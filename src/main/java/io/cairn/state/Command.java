@@ -18,6 +18,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.CatalogRegister.class, name = "catalog-register"),
     @JsonSubTypes.Type(value = Command.CatalogDeregister.class, name = "catalog-deregister"),
     @JsonSubTypes.Type(value = Command.Noop.class, name = "noop"),
+    @JsonSubTypes.Type(value = Command.Restore.class, name = "restore"),
 })
 public sealed interface Command {
 
@@ -50,4 +51,7 @@ public sealed interface Command {
 
   /** Writes nothing; used to learn the current commit index (e.g. on a new leader). */
   record Noop() implements Command {}
+
+  /** Replaces the whole state with a saved image ({@code cairn snapshot restore}). */
+  record Restore(StateStore.Image image) implements Command {}
 }

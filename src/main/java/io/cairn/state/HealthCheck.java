@@ -24,6 +24,7 @@ public record HealthCheck(String node, String checkId, String name, CheckStatus 
     timeout = timeout == null ? "" : timeout;
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isNodeCheck() {
     return serviceId.isEmpty();
   }

@@ -63,6 +63,11 @@ final class KvStore {
     tombstones.values().removeIf(i -> i <= cut);
   }
 
+  /** After a restore: every key and prefix reports at least this index. */
+  void raiseFloor(long index) {
+    reapedFloor = Math.max(reapedFloor, index);
+  }
+
   Optional<KvEntry> get(String key) {
     return Optional.ofNullable(entries.get(key));
   }

@@ -28,6 +28,10 @@ public final class StateStore {
 
   /** Applies one log entry. A batch gives one outcome per command, in order. */
   public List<Outcome> apply(long index, Command command) {
+    if (command instanceof Command.Restore r) {
+      restoreAt(r.image(), index);
+      return List.of(Outcome.OK);
+    }
     Changes changes = new Changes();
     List<Outcome> outcomes = new ArrayList<>();
     lock.writeLock().lock();
@@ -55,6 +59,7 @@ public final class StateStore {
       case Command.CatalogRegister r -> catalog.register(index, r, ch);
       case Command.CatalogDeregister d -> catalog.deregister(d, ch);
       case Command.Noop n -> Outcome.OK;
+      case Command.Restore r -> Outcome.error("restore must be a log entry of its own");
     };
   }
 
@@ -206,14 +211,24 @@ public final class StateStore {
    * watch fires: readers must re-read what they hold.
    */
   public void restore(Image img) {
+    restoreAt(img, img.index());
+  }
+
+  /**
+   * Replaces the whole state, reporting {@code index} for every topic afterwards. A restore
+   * from a backup happens at a log index above anything the backup holds, so indexes move
+   * forward and every blocking query sees news.
+   */
+  private void restoreAt(Image img, long index) {
     lock.writeLock().lock();
     try {
       kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor()));
       catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
       topicIndex.clear();
-      for (Topic.Table t : Topic.Table.values()) topicIndex.put(t, img.index());
-      kvIndex = img.index();
-      lastIndex = img.index();
+      for (Topic.Table t : Topic.Table.values()) topicIndex.put(t, index);
+      kvIndex = index;
+      kv.raiseFloor(index);
+      lastIndex = index;
     } finally {
       lock.writeLock().unlock();
     }
