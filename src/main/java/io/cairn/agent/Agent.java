@@ -12,8 +12,8 @@ import io.cairn.local.AntiEntropy;
 import io.cairn.local.Definitions;
 import io.cairn.local.LocalState;
 import io.cairn.local.NodeIdentity;
-import io.cairn.raft.RaftNode;
 import io.cairn.rpc.Endpoints;
+import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.ServerCatalogPort;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
@@ -42,7 +42,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private volatile AgentConfig config;
   private final Path dataDir;
   private final boolean tempDataDir;
-  private final RaftNode raft;
+  private final ServerMode server;
   private final LocalState local;
   private final CheckRunners runners;
   private final AntiEntropy antiEntropy;
@@ -61,12 +61,8 @@ public final class Agent implements AgentControl, AutoCloseable {
     this.dataDir = tempDataDir ? Files.createTempDirectory("cairn-dev-") : config.dataDir();
     Files.createDirectories(dataDir);
     StateStore store = new StateStore();
-    int raftPort = config.dev() ? 0 : config.raftPort();
-    RaftNode.RaftPeerSpec self = new RaftNode.RaftPeerSpec(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress());
-    raft = RaftNode.start(new RaftNode.Settings(config.nodeName(), dataDir.resolve("raft"), self.raftAddress(),
-        self.rpcAddress(), raftPort, List.of(self)), store);
-    raft.awaitLeadership(Duration.ofSeconds(30));
-    endpoints = new Endpoints(raft, config.datacenter());
+    endpoints = new Endpoints(store, config.datacenter(), new RpcClient());
+    server = new ServerMode(config, dataDir, store, endpoints, new RpcClient());
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
@@ -143,7 +139,17 @@ public final class Agent implements AgentControl, AutoCloseable {
     AgentConfig c = config;
     Map<String, String> tags = Map.of("dc", c.datacenter(), "role", c.server() ? "consul" : "node",
         "port", Integer.toString(c.serverPort()), "id", c.nodeId(), "build", VERSION, "vsn", "2", "bootstrap", c.bootstrap() ? "1" : "0");
-    return List.of(new Member(wan ? c.nodeName() + "." + c.datacenter() : c.nodeName(), c.advertiseAddr(), c.raftPort(), tags, 1));
+    List<Member> out = new java.util.ArrayList<>();
+    out.add(new Member(wan ? c.nodeName() + "." + c.datacenter() : c.nodeName(), c.advertiseAddr(), c.raftPort(), tags, 1));
+    for (var p : endpoints.peers()) {
+      if (p.id().equals(c.nodeName())) continue;
+      String host = p.rpcAddress().substring(0, p.rpcAddress().lastIndexOf(':'));
+      Map<String, String> peerTags = Map.of("dc", c.datacenter(), "role", "consul",
+          "port", p.rpcAddress().substring(p.rpcAddress().lastIndexOf(':') + 1), "build", VERSION, "vsn", "2");
+      out.add(new Member(wan ? p.id() + "." + c.datacenter() : p.id(), host,
+          Integer.parseInt(p.raftAddress().substring(p.raftAddress().lastIndexOf(':') + 1)), peerTags, 1));
+    }
+    return out;
   }
 
   @Override
@@ -171,7 +177,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
-        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());
@@ -181,6 +187,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   public void leave() {
     LOG.info("leave requested: shutting down");
     Thread.ofPlatform().name("leave").start(() -> {
+      server.leaveCluster();
       close();
       onLeave.run();
     });
@@ -207,11 +214,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (dns != null) dns.close();
     antiEntropy.close();
     runners.close();
-    try {
-      raft.close();
-    } catch (IOException e) {
-      LOG.warn("closing raft: {}", e.toString());
-    }
+    server.close();
     if (tempDataDir) deleteTree(dataDir);
     LOG.info("shutdown complete");
   }

@@ -53,6 +53,8 @@ public final class ConfigBuilder {
   public final List<Definitions.ServiceDefinition> services = new ArrayList<>();
   public final List<CheckDefinition> checks = new ArrayList<>();
   public final List<String> retryJoin = new ArrayList<>();
+  public Duration retryInterval = Duration.ofSeconds(30);
+  public int retryMax;
   public final List<String> recursors = new ArrayList<>();
   public final List<Path> configFiles = new ArrayList<>();
   public String altDomain;
@@ -136,6 +138,9 @@ public final class ConfigBuilder {
     if (meta != null) nodeMeta.putAll(meta);
     List<String> rj = f.strings("retry_join", "start_join");
     if (rj != null) retryJoin.addAll(rj);
+    Duration ri = f.duration("retry_interval");
+    if (ri != null) retryInterval = ri;
+    retryMax = f.integer(retryMax, "retry_max");
     List<String> rec = f.strings("recursors");
     if (rec != null) recursors.addAll(rec);
     altDomain = orElse(f.text("alt_domain"), altDomain);
@@ -201,17 +206,25 @@ public final class ConfigBuilder {
     if (bootstrap && bootstrapExpect > 0) throw new ConfigException("bootstrap and bootstrap_expect are mutually exclusive");
     if (!server && (bootstrap || bootstrapExpect > 0)) throw new ConfigException("bootstrap requires server mode (-server)");
     if (!dev && server && dataDir == null) throw new ConfigException("data_dir is required for a server (-data-dir)");
-    if (server && !bootstrap && bootstrapExpect == 0 && !dev) {
-      throw new ConfigException("a server needs -bootstrap or -bootstrap-expect (joining an existing cluster comes with clustering)");
+    if (server && !bootstrap && !dev && retryJoin.isEmpty() && !(dataDir != null && Files.isDirectory(dataDir.resolve("raft")))) {
+      throw new ConfigException("a new server needs -bootstrap, or -retry-join with the address of another server (and -bootstrap-expect N to form a new cluster)");
     }
-    if (!server) throw new ConfigException("client mode needs clustering, which is not built yet: run with -dev or -server -bootstrap");
+    if (!server) throw new ConfigException("client agents are not built yet: run with -dev or -server");
+    if (retryInterval.isZero() || retryInterval.isNegative()) throw new ConfigException("retry_interval must be positive");
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
     String id = nodeId != null ? nodeId : persistedNodeId();
     return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, datacenter, dataDir, bindAddr, adv,
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
-        List.copyOf(retryJoin), List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+        List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
+        List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+  }
+
+  /** A join address without a port means the default server RPC port. */
+  private static String withServerPort(String address) {
+    boolean hasPort = address.startsWith("[") ? address.contains("]:") : address.indexOf(':') > 0 && address.indexOf(':') == address.lastIndexOf(':');
+    return hasPort ? address : address + ":8300";
   }
 
   private io.cairn.dns.DnsConfig dnsConfig() throws ConfigException {

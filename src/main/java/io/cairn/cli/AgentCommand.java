@@ -37,6 +37,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-recursor", paramLabel = "ADDR") List<String> recursors = new ArrayList<>();
   @Option(names = {"-join", "-retry-join"}, paramLabel = "ADDR") List<String> join = new ArrayList<>();
   @Option(names = "-node-meta", paramLabel = "KEY:VALUE") List<String> nodeMeta = new ArrayList<>();
+  @Option(names = "-retry-interval", paramLabel = "DURATION") String retryInterval;
+  @Option(names = "-retry-max", paramLabel = "N") Integer retryMax;
   @Option(names = "-enable-script-checks") boolean enableScriptChecks;
   @Option(names = "-enable-local-script-checks") boolean enableLocalScriptChecks;
 
@@ -101,6 +103,14 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
       if (colon <= 0) throw new ConfigException("-node-meta: expected key:value, got \"" + kv + "\"");
       b.nodeMeta.put(kv.substring(0, colon), kv.substring(colon + 1));
     }
+    if (retryInterval != null) {
+      try {
+        b.retryInterval = io.cairn.checks.GoDuration.parse(retryInterval);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("-retry-interval: " + e.getMessage());
+      }
+    }
+    if (retryMax != null) b.retryMax = retryMax;
     if (enableScriptChecks) b.enableScriptChecks = true;
     if (enableLocalScriptChecks) b.enableLocalScriptChecks = true;
     return b.build();

@@ -114,6 +114,12 @@ final class CairnStateMachine extends BaseStateMachine {
     return last.getIndex();
   }
 
+  /** Reads are served from the store by the caller once Ratis has run ReadIndex; nothing to return. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
     onLeaderChange.accept(newLeaderId);

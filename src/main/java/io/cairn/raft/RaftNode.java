@@ -28,6 +28,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -73,6 +74,15 @@ public final class RaftNode implements AutoCloseable {
     this.batcher = Thread.ofVirtual().name("raft-batcher").unstarted(this::batchLoop);
   }
 
+  /** Whether a data dir already holds this group's log (a restart, not a first start). */
+  public static boolean hasState(Path dataDir) {
+    return Files.isDirectory(dataDir.resolve(GROUP_ID.getUuid().toString()));
+  }
+
+  /**
+   * Starts this server's member. With {@code initialPeers} it forms (or, on a restart, rejoins)
+   * the group; with none it waits to be added by a leader.
+   */
   public static RaftNode start(Settings s, StateStore store) throws IOException {
     RaftProperties props = RatisTuning.properties(s.dataDir(), s.raftPort());
     RaftPeerId selfId = RaftPeerId.valueOf(s.id());
@@ -222,6 +232,85 @@ public final class RaftNode implements AutoCloseable {
     throw new TimeoutException("no raft leader within " + timeout);
   }
 
+  // --- membership ---
+
+  /** On the leader: makes {@code peer} a voter (no-op if it already is). */
+  public void addVoter(RaftPeerSpec peer, Duration timeout) throws IOException {
+    List<RaftPeer> next = new ArrayList<>();
+    for (RaftPeerSpec p : peers()) {
+      if (p.id().equals(peer.id())) return;
+      next.add(toRatis(p));
+    }
+    next.add(toRatis(peer));
+    changeConfiguration(next, timeout);
+    LOG.info("added raft voter id={} raft={} rpc={}", peer.id(), peer.raftAddress(), peer.rpcAddress());
+  }
+
+  /** On the leader: removes a voter (no-op if it is not one). */
+  public void removeVoter(String id, Duration timeout) throws IOException {
+    List<RaftPeer> next = new ArrayList<>();
+    boolean found = false;
+    for (RaftPeerSpec p : peers()) {
+      if (p.id().equals(id)) found = true;
+      else next.add(toRatis(p));
+    }
+    if (!found) return;
+    changeConfiguration(next, timeout);
+    LOG.info("removed raft voter id={}", id);
+  }
+
+  private void changeConfiguration(List<RaftPeer> next, Duration timeout) throws IOException {
+    if (!isLeader()) throw new NotLeaderException(leaderRpcAddress());
+    SetConfigurationRequest req = new SetConfigurationRequest(clientId, selfId, GROUP_ID, callIds.incrementAndGet(), next);
+    try {
+      RaftClientReply r = server.setConfigurationAsync(req).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!r.isSuccess()) throw failureOf(r, r.getException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("configuration change failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static RaftPeer toRatis(RaftPeerSpec p) {
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.rpcAddress()).build();
+  }
+
+  // --- reads ---
+
+  /**
+   * Waits until this server has applied everything the leader had committed when called
+   * (Raft's ReadIndex, run by Ratis on leader and followers alike). A read of the local store
+   * after this returns is linearizable.
+   */
+  public void readBarrier(Duration timeout) {
+    if (isLeader() && peers().size() == 1) return;  // a lone voter's own state is the truth
+    RaftClientRequest req = RaftClientRequest.newBuilder()
+        .setClientId(clientId).setServerId(selfId).setGroupId(GROUP_ID).setCallId(callIds.incrementAndGet())
+        .setMessage(Message.EMPTY).setType(RaftClientRequest.readRequestType()).build();
+    try {
+      RaftClientReply r = server.submitClientRequestAsync(req).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!r.isSuccess()) throw failureOf(r, r.getException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } catch (IOException | ExecutionException e) {
+      throw failureOf(null, e.getCause() != null ? e.getCause() : e);
+    } catch (TimeoutException e) {
+      throw new NotLeaderException(null);
+    }
+  }
+
+  /** Milliseconds since this server last heard from a leader; 0 on the leader. */
+  public long lastContactMillis() {
+    DivisionInfo i = info();
+    if (i == null || i.isLeader()) return 0;
+    var role = i.getRoleInfoProto();
+    if (role.hasFollowerInfo()) return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+    return -1;
+  }
+
   // --- status ---
 
   private DivisionInfo info() {
@@ -248,6 +337,12 @@ public final class RaftNode implements AutoCloseable {
     if (i == null || i.getLeaderId() == null) return null;
     return peers().stream().filter(p -> p.id().equals(i.getLeaderId().toString()))
         .map(RaftPeerSpec::rpcAddress).findFirst().orElse(null);
+  }
+
+  /** The leader's Raft id, or null. */
+  public String leaderId() {
+    DivisionInfo i = info();
+    return i == null || i.getLeaderId() == null ? null : i.getLeaderId().toString();
   }
 
   public List<RaftPeerSpec> peers() {

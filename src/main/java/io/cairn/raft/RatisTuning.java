@@ -36,6 +36,10 @@ final class RatisTuning {
     // Ratis requires the write buffer to hold one full append batch plus its 8-byte header.
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, java.util.concurrent.TimeUnit.MILLISECONDS));
+    // Linearizable reads (ReadIndex) for ?consistent and for reads on followers; the leader
+    // may answer them from its lease instead of a heartbeat round.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_THRESHOLD);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);

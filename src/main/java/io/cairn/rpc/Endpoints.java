@@ -7,27 +7,42 @@ import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
 import io.cairn.state.Topic;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operations the HTTP and DNS interfaces need from the cluster, served by this server.
- * Reads honour the read mode and blocking rules; writes go through Raft. This is where
- * forwarding to the leader or another datacenter plugs in.
+ * Writes go to the leader: through Raft here when this server leads, forwarded over RPC when
+ * not. Reads are served from this server's store: {@code ?stale} at once; default and
+ * {@code ?consistent} after a ReadIndex barrier, so a follower answers as the leader would.
  */
 public final class Endpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration READ_BARRIER_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a write waits for a leader to appear (an election takes well under a second). */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
 
-  private final RaftNode raft;
   private final StateStore store;
   private final String datacenter;
+  private final RpcClient rpc;
+  private volatile RaftNode raft;
   private volatile boolean stopping;
 
-  public Endpoints(RaftNode raft, String datacenter) {
-    this.raft = raft;
-    this.store = raft.store();
+  public Endpoints(StateStore store, String datacenter, RpcClient rpc) {
+    this.store = store;
     this.datacenter = datacenter;
+    this.rpc = rpc;
+  }
+
+  /** Raft is up (in bootstrap-expect mode this comes after the interfaces are already serving). */
+  public void attach(RaftNode node) {
+    this.raft = node;
   }
 
   public String datacenter() {
@@ -42,9 +57,57 @@ public final class Endpoints {
   public <T> QueryResult<T> read(QueryOptions opts, List<Topic> topics, Function<StateStore, Indexed<T>> query)
       throws InterruptedException {
     checkDatacenter(opts.datacenter());
-    if (opts.consistency() != Consistency.STALE && !raft.isLeader()) throw new NoLeaderException();
-    Indexed<T> r = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query, () -> stopping);
-    return new QueryResult<>(r.value(), meta(r.index()));
+    RaftNode r = raft;
+    if (opts.consistency() != Consistency.STALE) {
+      if (r == null) throw new NoLeaderException();
+      readBarrier(r);
+    }
+    Indexed<T> result = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query, () -> stopping);
+    return new QueryResult<>(result.value(), meta(result.index()));
+  }
+
+  /**
+   * ReadIndex: on the leader, Ratis confirms leadership (lease or heartbeat round); on a
+   * follower, the leader does that and says how far it had applied, and the follower waits to
+   * have applied as far. Ratis's own follower ReadIndex needs its gRPC transport; this is the
+   * same protocol over our RPC.
+   */
+  private void readBarrier(RaftNode r) {
+    try {
+      if (r.isLeader()) {
+        r.readBarrier(READ_BARRIER_TIMEOUT);
+        return;
+      }
+      String leader = r.leaderRpcAddress();
+      if (leader == null) throw new NoLeaderException();
+      long target = rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class, READ_BARRIER_TIMEOUT, true).index();
+      long deadline = System.nanoTime() + READ_BARRIER_TIMEOUT.toNanos();
+      while (r.lastAppliedIndex() < target) {
+        if (System.nanoTime() > deadline) throw new NoLeaderException();
+        LockSupport.parkNanos(200_000);
+      }
+    } catch (NotLeaderException | IOException e) {
+      throw new NoLeaderException();
+    }
+  }
+
+  /** Answer of /rpc/readindex: the leader's applied index once it confirmed it still leads. */
+  public record ReadIndex(long index) {}
+
+  ReadIndex leaderReadIndex() {
+    RaftNode r = raft;
+    if (r == null || !r.isLeader()) throw new NoLeaderException();
+    try {
+      r.readBarrier(READ_BARRIER_TIMEOUT);
+    } catch (NotLeaderException e) {
+      throw new NoLeaderException();
+    }
+    return new ReadIndex(r.lastAppliedIndex());
+  }
+
+  public QueryMeta meta(long index) {
+    RaftNode r = raft;
+    return new QueryMeta(Math.max(1, index), r != null && r.knownLeader(), r == null ? 0 : Math.max(0, r.lastContactMillis()));
   }
 
   /** Shutdown has begun: held blocking queries answer at once with what they have. */
@@ -53,21 +116,45 @@ public final class Endpoints {
     store.wakeAllWatches();
   }
 
-  public QueryMeta meta(long index) {
-    return new QueryMeta(Math.max(1, index), raft.knownLeader(), 0);
-  }
-
   public Outcome write(Command command) {
     return write(command, WriteOptions.local());
   }
 
+  /** Commits a write through the leader, waiting up to {@link #LEADER_WAIT} for one to exist. */
   public Outcome write(Command command, WriteOptions opts) {
     checkDatacenter(opts.datacenter());
-    try {
-      return raft.apply(command, WRITE_TIMEOUT);
-    } catch (NotLeaderException e) {
-      throw new NoLeaderException();
+    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    while (true) {
+      RaftNode r = raft;
+      try {
+        if (r != null && r.isLeader()) return r.apply(command, WRITE_TIMEOUT);
+        String leader = r == null ? null : r.leaderRpcAddress();
+        if (leader != null) {
+          return rpc.post(leader, "/rpc/apply", command, RpcServer.Applied.class, WRITE_TIMEOUT, true).outcome();
+        }
+      } catch (NotLeaderException | RpcClient.NoLeaderIOException e) {
+        LOG.debug("write bounced: {}", e.getMessage());
+      } catch (IOException e) {
+        // The leader we knew went away mid-call; a new one will be elected.
+        LOG.debug("forwarding write failed: {}", e.getMessage());
+      }
+      if (System.nanoTime() > deadline || stopping) throw new NoLeaderException();
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
+  }
+
+  /** A write forwarded by another server: apply it if this one leads; never forward twice. */
+  RpcServer.Applied applyForwarded(Command command, boolean forwarded) {
+    RaftNode r = raft;
+    if (forwarded) {
+      if (r == null || !r.isLeader()) throw new NoLeaderException();
+      try {
+        return new RpcServer.Applied(r.apply(command, WRITE_TIMEOUT));
+      } catch (NotLeaderException e) {
+        throw new NoLeaderException();
+      }
+    }
+    return new RpcServer.Applied(write(command));
   }
 
   private void checkDatacenter(String dc) {
@@ -75,16 +162,29 @@ public final class Endpoints {
   }
 
   public String leaderAddress() {
-    String a = raft.leaderRpcAddress();
+    RaftNode r = raft;
+    String a = r == null ? null : r.leaderRpcAddress();
     return a == null ? "" : a;
   }
 
   public List<String> peerAddresses() {
-    return raft.peers().stream().map(RaftNode.RaftPeerSpec::rpcAddress).toList();
+    RaftNode r = raft;
+    return r == null ? List.of() : r.peers().stream().map(RaftNode.RaftPeerSpec::rpcAddress).toList();
+  }
+
+  public List<RaftNode.RaftPeerSpec> peers() {
+    RaftNode r = raft;
+    return r == null ? List.of() : r.peers();
   }
 
   public boolean isLeader() {
-    return raft.isLeader();
+    RaftNode r = raft;
+    return r != null && r.isLeader();
+  }
+
+  public String leaderId() {
+    RaftNode r = raft;
+    return r == null ? null : r.leaderId();
   }
 
   public StateStore store() {

@@ -1,0 +1,104 @@
+package io.cairn.agent;
+
+import io.cairn.raft.RaftNode;
+import io.cairn.rpc.Endpoints;
+import io.cairn.rpc.RpcClient;
+import io.cairn.rpc.RpcServer;
+import io.cairn.rpc.ServerCluster;
+import io.cairn.rpc.ServerInfo;
+import io.cairn.state.StateStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server half of an agent: the RPC listener, this server's Raft member, and how it comes
+ * to be in a group: alone (-dev, -bootstrap), from its own log (restart), or found through
+ * -retry-join (-bootstrap-expect N, or joining a formed cluster).
+ */
+final class ServerMode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerMode.class);
+
+  private final AgentConfig config;
+  private final Path raftDir;
+  private final StateStore store;
+  private final Endpoints endpoints;
+  private final ServerCluster cluster;
+  private final RpcServer rpcServer;
+  private final Thread starter;
+  private volatile RaftNode raft;
+  private volatile boolean closed;
+
+  ServerMode(AgentConfig config, Path dataDir, StateStore store, Endpoints endpoints, RpcClient rpc) throws Exception {
+    this.config = config;
+    this.raftDir = dataDir.resolve("raft");
+    this.store = store;
+    this.endpoints = endpoints;
+    int raftPort = config.dev() ? 0 : config.raftPort();
+    ServerInfo self = new ServerInfo(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress(),
+        config.datacenter(), config.bootstrapExpect());
+    this.cluster = new ServerCluster(self, config.retryJoin(), rpc);
+    if (config.dev()) {
+      rpcServer = null;  // a lone dev server has nobody to talk to
+    } else {
+      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()), endpoints, cluster);
+      rpcServer.start();
+    }
+    if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
+      startRaft(List.of(self));
+      if (config.dev() || config.bootstrap()) raft.awaitLeadership(Duration.ofSeconds(30));
+      starter = null;
+    } else {
+      // Discovery blocks until enough servers are found; the agent serves (with "No cluster
+      // leader") meanwhile, as Consul does.
+      starter = Thread.ofPlatform().name("server-bootstrap").start(this::discoverAndStart);
+    }
+  }
+
+  private void discoverAndStart() {
+    try {
+      ServerCluster.StartPlan plan = cluster.discover(config.bootstrapExpect(), config.retryInterval(), config.retryMax());
+      if (closed) return;
+      startRaft(plan.peers());
+      if (plan.joining()) cluster.requestJoin(config.retryInterval());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.error("server could not join a cluster: {}", e.getMessage());
+    }
+  }
+
+  private synchronized void startRaft(List<ServerInfo> peers) throws IOException {
+    if (closed) return;
+    ServerInfo self = cluster.self();
+    int raftPort = Integer.parseInt(self.raftAddress().substring(self.raftAddress().lastIndexOf(':') + 1));
+    List<RaftNode.RaftPeerSpec> specs = peers.stream()
+        .map(p -> new RaftNode.RaftPeerSpec(p.id(), p.raftAddress(), p.rpcAddress())).toList();
+    raft = RaftNode.start(new RaftNode.Settings(self.id(), raftDir, self.raftAddress(), self.rpcAddress(), raftPort, specs), store);
+    endpoints.attach(raft);
+    cluster.attach(raft);
+  }
+
+  /** A graceful leave: stop being a voter first, so the others need not wait for this one. */
+  void leaveCluster() {
+    if (!config.dev()) cluster.requestLeave();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (starter != null) starter.interrupt();
+    if (rpcServer != null) rpcServer.close();
+    if (raft != null) {
+      try {
+        raft.close();
+      } catch (IOException e) {
+        LOG.warn("closing raft: {}", e.toString());
+      }
+    }
+  }
+}

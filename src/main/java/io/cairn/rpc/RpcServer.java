@@ -1,0 +1,114 @@
+package io.cairn.rpc;
+
+import io.cairn.state.Command;
+import io.cairn.state.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server RPC port (8300): what servers ask of each other (forwarded writes, joining,
+ * leaving, bootstrap discovery). Plain JSON over HTTP so that it can be read with curl.
+ */
+public final class RpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+  private static final int MAX_BODY = 80 * 1024 * 1024;
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Endpoints endpoints;
+  private final ServerCluster cluster;
+
+  public RpcServer(InetSocketAddress address, Endpoints endpoints, ServerCluster cluster) {
+    this.endpoints = endpoints;
+    this.cluster = cluster;
+    QueuedThreadPool pool = new QueuedThreadPool();
+    pool.setName("rpc");
+    pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+    server = new Server(pool);
+    connector = new ServerConnector(server);
+    connector.setHost(address.getHostString());
+    connector.setPort(address.getPort());
+    connector.setIdleTimeout(60_000);
+    server.addConnector(connector);
+    server.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        serve(request, response, callback);
+        return true;
+      }
+    });
+  }
+
+  public void start() throws Exception {
+    server.start();
+    LOG.info("server RPC listening on {}:{}", connector.getHost(), connector.getLocalPort());
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  private void serve(Request request, Response response, Callback callback) {
+    int status = 200;
+    Object answer;
+    try (InputStream in = Request.asInputStream(request)) {
+      byte[] body = in.readNBytes(MAX_BODY);
+      boolean forwarded = request.getHeaders().get(RpcClient.FORWARDED) != null;
+      answer = switch (request.getHttpURI().getPath()) {
+        case "/rpc/apply" -> endpoints.applyForwarded(RpcClient.JSON.readValue(body, Command.class), forwarded);
+        case "/rpc/readindex" -> endpoints.leaderReadIndex();
+        case "/rpc/hello" -> cluster.hello(RpcClient.JSON.readValue(body, ServerInfo.class));
+        case "/rpc/join" -> cluster.join(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
+        case "/rpc/leave" -> cluster.leave(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
+        default -> {
+          status = 404;
+          yield Map.of("error", "no such RPC");
+        }
+      };
+    } catch (NoLeaderException e) {
+      status = 503;
+      answer = Map.of("error", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("rpc {} failed: {}", request.getHttpURI().getPath(), e.toString());
+      status = 500;
+      answer = Map.of("error", String.valueOf(e.getMessage()));
+    }
+    byte[] out;
+    try {
+      out = RpcClient.JSON.writeValueAsBytes(answer);
+    } catch (IOException e) {
+      out = "{}".getBytes(StandardCharsets.UTF_8);
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, out.length);
+    response.write(true, ByteBuffer.wrap(out), callback);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping RPC: {}", e.toString());
+    }
+  }
+
+  /** Answer of /rpc/apply. */
+  public record Applied(Outcome outcome) {}
+}

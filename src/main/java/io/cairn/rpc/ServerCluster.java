@@ -1,0 +1,180 @@
+package io.cairn.rpc;
+
+import io.cairn.raft.NotLeaderException;
+import io.cairn.raft.RaftNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How servers find each other and form one Raft group: they greet the addresses they were told
+ * to join and learn every server those know. With {@code bootstrap_expect = N} a server forms
+ * the group once it knows N servers and none has formed one; every one of them computes the
+ * same peer set (the N lowest ids), so exactly one group forms. A server that meets a formed
+ * group instead starts empty and asks the leader to add it as a voter.
+ */
+public final class ServerCluster {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerCluster.class);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** What /rpc/hello answers: the servers this one knows, and whether it is in a formed group. */
+  public record HelloReply(List<ServerInfo> known, boolean formed, String leaderRpcAddress) {}
+
+  /** Answer of join/leave. */
+  public record Ack(boolean ok) {}
+
+  /** How to start Raft: with these peers (form), or with none (join an existing group). */
+  public record StartPlan(List<ServerInfo> peers) {
+    public boolean joining() {
+      return peers.isEmpty();
+    }
+  }
+
+  private final ServerInfo self;
+  private final List<String> joinAddresses;
+  private final RpcClient client;
+  private final Map<String, ServerInfo> known = new ConcurrentHashMap<>();
+  private volatile RaftNode raft;
+
+  public ServerCluster(ServerInfo self, List<String> joinAddresses, RpcClient client) {
+    this.self = self;
+    this.joinAddresses = List.copyOf(joinAddresses);
+    this.client = client;
+    known.put(self.id(), self);
+  }
+
+  public void attach(RaftNode node) {
+    this.raft = node;
+  }
+
+  public ServerInfo self() {
+    return self;
+  }
+
+  // --- handlers of the RPC port ---
+
+  HelloReply hello(ServerInfo from) {
+    if (from.datacenter().equals(self.datacenter())) known.put(from.id(), from);
+    RaftNode r = raft;
+    return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress());
+  }
+
+  Ack join(ServerInfo server, boolean forwarded) throws IOException {
+    return onLeader("/rpc/join", server, forwarded, r -> r.addVoter(spec(server), CALL_TIMEOUT));
+  }
+
+  Ack leave(ServerInfo server, boolean forwarded) throws IOException {
+    known.remove(server.id());
+    return onLeader("/rpc/leave", server, forwarded, r -> r.removeVoter(server.id(), CALL_TIMEOUT));
+  }
+
+  private interface LeaderAction {
+    void run(RaftNode leader) throws IOException;
+  }
+
+  private Ack onLeader(String path, ServerInfo server, boolean forwarded, LeaderAction action) throws IOException {
+    RaftNode r = raft;
+    if (r == null) throw new NoLeaderException();
+    if (r.isLeader()) {
+      try {
+        action.run(r);
+        return new Ack(true);
+      } catch (NotLeaderException e) {
+        throw new NoLeaderException();
+      }
+    }
+    String leader = r.leaderRpcAddress();
+    if (forwarded || leader == null) throw new NoLeaderException();
+    return client.post(leader, path, server, Ack.class, CALL_TIMEOUT, true);
+  }
+
+  static RaftNode.RaftPeerSpec spec(ServerInfo s) {
+    return new RaftNode.RaftPeerSpec(s.id(), s.raftAddress(), s.rpcAddress());
+  }
+
+  // --- start-up ---
+
+  /**
+   * Greets the join addresses until it is clear how to start: blocks, retrying every
+   * {@code retryInterval}; after {@code retryMax} rounds (0: forever) gives up.
+   */
+  public StartPlan discover(int bootstrapExpect, Duration retryInterval, int retryMax) throws InterruptedException {
+    for (int round = 1; ; round++) {
+      boolean formedElsewhere = false;
+      for (String addr : targets()) {
+        try {
+          HelloReply reply = client.post(addr, "/rpc/hello", self, HelloReply.class, CALL_TIMEOUT, false);
+          for (ServerInfo s : reply.known()) if (s.datacenter().equals(self.datacenter())) known.putIfAbsent(s.id(), s);
+          formedElsewhere |= reply.formed();
+        } catch (IOException e) {
+          LOG.debug("join {}: {}", addr, e.getMessage());
+        }
+      }
+      if (formedElsewhere) {
+        LOG.info("found an existing cluster; joining it");
+        return new StartPlan(List.of());
+      }
+      if (bootstrapExpect > 0 && known.size() >= bootstrapExpect) {
+        List<ServerInfo> peers = known.values().stream().sorted(Comparator.comparing(ServerInfo::id))
+            .limit(bootstrapExpect).toList();
+        if (peers.contains(self)) {
+          LOG.info("bootstrap: {} servers known, forming the cluster with {}", known.size(),
+              peers.stream().map(ServerInfo::id).toList());
+          return new StartPlan(peers);
+        }
+        return new StartPlan(List.of());
+      }
+      if (retryMax > 0 && round >= retryMax) throw new IllegalStateException("could not join any of " + joinAddresses);
+      LOG.info("waiting for servers: know {} of {} expected", known.size(), Math.max(bootstrapExpect, 1));
+      Thread.sleep(retryInterval.toMillis());
+    }
+  }
+
+  /** After starting empty: asks (through any server) to be made a voter, until one agrees. */
+  public void requestJoin(Duration retryInterval) throws InterruptedException {
+    while (true) {
+      for (String addr : targets()) {
+        try {
+          client.post(addr, "/rpc/join", self, Ack.class, CALL_TIMEOUT, false);
+          LOG.info("joined the cluster through {}", addr);
+          return;
+        } catch (IOException e) {
+          LOG.debug("join through {}: {}", addr, e.getMessage());
+        }
+      }
+      LockSupport.parkNanos(retryInterval.toNanos());
+      if (Thread.interrupted()) throw new InterruptedException();
+    }
+  }
+
+  /** Asks the leader to remove this server from the voters (a graceful leave). */
+  public void requestLeave() {
+    RaftNode r = raft;
+    if (r == null) return;
+    try {
+      if (r.isLeader()) {
+        r.removeVoter(self.id(), CALL_TIMEOUT);
+      } else if (r.leaderRpcAddress() != null) {
+        client.post(r.leaderRpcAddress(), "/rpc/leave", self, Ack.class, CALL_TIMEOUT, false);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("leaving the raft configuration failed: {}", e.getMessage());
+    }
+  }
+
+  private List<String> targets() {
+    List<String> out = new ArrayList<>(joinAddresses);
+    for (ServerInfo s : known.values()) {
+      if (!s.id().equals(self.id()) && !out.contains(s.rpcAddress())) out.add(s.rpcAddress());
+    }
+    out.remove(self.rpcAddress());
+    return out;
+  }
+}
