@@ -1,0 +1,186 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real server processes on loopback: forming, failing over, restarting. */
+class ServerCluster3Test {
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  @TempDir Path dir;
+  final List<Server> servers = new ArrayList<>();
+
+  /** One server's ports and process. */
+  final class Server {
+    final String name;
+    final int httpPort = TestAgent.freePort();
+    final int rpcPort = TestAgent.freePort();
+    final int raftPort = TestAgent.freePort();
+    AgentProcess process;
+
+    Server(String name) {
+      this.name = name;
+    }
+
+    void start(List<Server> all) throws Exception {
+      List<String> args = new ArrayList<>(List.of("agent", "-server", "-bootstrap-expect", "3", "-node", name,
+          "-data-dir", dir.resolve(name).toString(), "-bind", "127.0.0.1", "-client", "127.0.0.1",
+          "-http-port", Integer.toString(httpPort), "-dns-port", "0", "-server-port", Integer.toString(rpcPort),
+          "-raft-port", Integer.toString(raftPort), "-retry-interval", "500ms"));
+      for (Server s : all) {
+        if (s != this) args.addAll(List.of("-retry-join", "127.0.0.1:" + s.rpcPort));
+      }
+      process = AgentProcess.start(args.toArray(String[]::new));
+    }
+
+    String rpcAddress() {
+      return "127.0.0.1:" + rpcPort;
+    }
+
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(15))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+          .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String leader() {
+      try {
+        HttpResponse<String> r = call("GET", "/v1/status/leader", null);
+        return r.statusCode() == 200 ? r.body().replace("\"", "") : "";
+      } catch (Exception e) {
+        return "";
+      }
+    }
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (Server s : servers) if (s.process != null) s.process.close();
+  }
+
+  private void startCluster(int... order) throws Exception {
+    for (int i = 0; i < 3; i++) servers.add(new Server("s" + (i + 1)));
+    for (int i : order) servers.get(i).start(servers);
+    awaitOneLeader(servers);
+  }
+
+  private static String awaitOneLeader(List<Server> live) {
+    return awaitOneLeader(live, "");
+  }
+
+  /** Waits until every live server names the same leader, and it is not {@code notThis}. */
+  private static String awaitOneLeader(List<Server> live, String notThis) {
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      Set<String> leaders = new java.util.HashSet<>();
+      for (Server s : live) leaders.add(s.leader());
+      return leaders.size() == 1 && !leaders.contains("") && !leaders.contains(notThis);
+    });
+    return live.getFirst().leader();
+  }
+
+  private Server byRpc(String rpc) {
+    return servers.stream().filter(s -> s.rpcAddress().equals(rpc)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void serversFormOneClusterFromAnyStartOrderAndFollowersServeWritesAndReads() throws Exception {
+    startCluster(2, 0, 1);
+    for (Server s : servers) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> s.call("GET", "/v1/status/peers", null).body().split(",").length == 3);
+    }
+    Server follower = servers.stream().filter(s -> !s.rpcAddress().equals(s.leader())).findFirst().orElseThrow();
+    assertThat(follower.call("PUT", "/v1/kv/via-follower", "yes").body()).isEqualTo("true");
+    for (Server s : servers) {
+      assertThat(s.call("GET", "/v1/kv/via-follower?raw", null).body()).isEqualTo("yes");
+      assertThat(s.call("GET", "/v1/kv/via-follower?raw&consistent", null).body()).isEqualTo("yes");
+    }
+    assertThat(follower.call("GET", "/v1/catalog/service/consul", null).body()).contains("s1", "s2", "s3");
+  }
+
+  @Test
+  void killingTheLeaderUnderLoadLosesNoAcknowledgedWrite() throws Exception {
+    startCluster(0, 1, 2);
+    Server leader = byRpc(servers.getFirst().leader());
+    Set<String> acked = ConcurrentHashMap.newKeySet();
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger seq = new AtomicInteger();
+    AtomicBoolean wentBack = new AtomicBoolean();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 64; c++) {
+      clients.add(Thread.ofVirtual().start(() -> {
+        while (running.get()) {
+          Server s = servers.get(ThreadLocalRandom.current().nextInt(3));
+          String key = "w/" + seq.incrementAndGet();
+          try {
+            HttpResponse<String> r = s.call("PUT", "/v1/kv/" + key, "v");
+            if (r.statusCode() == 200 && r.body().equals("true")) acked.add(key);
+          } catch (Exception e) {
+            // refused or cut off: not acknowledged, so not counted
+          }
+        }
+      }));
+    }
+    Thread reader = Thread.ofVirtual().start(() -> {
+      long last = 0;
+      while (running.get()) {
+        Server s = servers.get(ThreadLocalRandom.current().nextInt(3));
+        try {
+          HttpResponse<String> r = s.call("GET", "/v1/kv/w/?keys&consistent", null);
+          if (r.statusCode() != 200) continue;
+          long index = Long.parseLong(r.headers().firstValue("X-Consul-Index").orElse("0"));
+          if (index < last) wentBack.set(true);
+          last = Math.max(last, index);
+        } catch (Exception e) {
+          // a dead server: try another
+        }
+      }
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= 300);
+    leader.process.process.destroyForcibly();
+    List<Server> survivors = servers.stream().filter(s -> s != leader).toList();
+    String newLeader = awaitOneLeader(survivors, leader.rpcAddress());
+    assertThat(survivors.stream().map(Server::rpcAddress)).contains(newLeader);
+    int before = acked.size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= before + 300);
+    running.set(false);
+    for (Thread t : clients) t.join(Duration.ofSeconds(30));
+    reader.join(Duration.ofSeconds(30));
+    Server judge = survivors.getFirst();
+    HttpResponse<String> keys = judge.call("GET", "/v1/kv/w/?keys&consistent", null);
+    Set<String> present = Set.of(keys.body().replace("[", "").replace("]", "").replace("\"", "").split(","));
+    Set<String> lost = new java.util.HashSet<>(acked);
+    lost.removeAll(present);
+    assertThat(lost).as("acknowledged writes missing after failover").isEmpty();
+    assertThat(wentBack).as("a ?consistent read went back in time").isFalse();
+  }
+
+  @Test
+  void restartingEveryServerKeepsAllData() throws Exception {
+    startCluster(0, 1, 2);
+    for (int i = 0; i < 50; i++) assertThat(servers.get(i % 3).call("PUT", "/v1/kv/keep/" + i, "v" + i).body()).isEqualTo("true");
+    for (Server s : servers) s.process.process.destroyForcibly().waitFor();
+    for (Server s : servers) s.start(servers);
+    awaitOneLeader(servers);
+    for (Server s : servers) {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> s.call("GET", "/v1/kv/keep/?keys", null).body().split(",").length == 50);
+      assertThat(s.call("GET", "/v1/kv/keep/49?raw", null).body()).isEqualTo("v49");
+    }
+  }
+}
