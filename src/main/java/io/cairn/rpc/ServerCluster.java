@@ -25,7 +25,7 @@ public final class ServerCluster {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
   /** What /rpc/hello answers: the servers this one knows, and whether it is in a formed group. */
-  public record HelloReply(List<ServerInfo> known, boolean formed, String leaderRpcAddress) {}
+  public record HelloReply(List<ServerInfo> known, boolean formed, String leaderRpcAddress, List<ServerInfo> groupPeers) {}
 
   /** Answer of join/leave. */
   public record Ack(boolean ok) {}
@@ -63,7 +63,9 @@ public final class ServerCluster {
   HelloReply hello(ServerInfo from) {
     if (from.datacenter().equals(self.datacenter())) known.put(from.id(), from);
     RaftNode r = raft;
-    return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress());
+    List<ServerInfo> group = r == null ? List.of() : r.peers().stream()
+        .map(p -> new ServerInfo(p.id(), p.raftAddress(), p.rpcAddress(), self.datacenter(), 0)).toList();
+    return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress(), group);
   }
 
   Ack join(ServerInfo server, boolean forwarded) throws IOException {
@@ -113,6 +115,13 @@ public final class ServerCluster {
           HelloReply reply = client.post(addr, "/rpc/hello", self, HelloReply.class, CALL_TIMEOUT, false);
           for (ServerInfo s : reply.known()) if (s.datacenter().equals(self.datacenter())) known.putIfAbsent(s.id(), s);
           formedElsewhere |= reply.formed();
+          // A group that was formed with this server in it: start as one of its first members,
+          // or it may never reach a quorum to elect the leader that would add us.
+          if (reply.formed() && reply.groupPeers() != null
+              && reply.groupPeers().stream().anyMatch(p -> p.id().equals(self.id()))) {
+            LOG.info("found the cluster formed with this server in it: {}", reply.groupPeers().stream().map(ServerInfo::id).toList());
+            return new StartPlan(reply.groupPeers());
+          }
         } catch (IOException e) {
           LOG.debug("join {}: {}", addr, e.getMessage());
         }
