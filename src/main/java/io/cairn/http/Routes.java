@@ -12,6 +12,7 @@ final class Routes {
     new HealthApi(ctx).register(r);
     new StatusApi(ctx).register(r);
     new SnapshotApi(ctx).register(r);
+    new OperatorApi(ctx).register(r);
     return r;
   }
 }

@@ -177,6 +177,28 @@ public final class Endpoints {
     return r == null ? List.of() : r.peers();
   }
 
+  /** Removes a server from the voters, through the leader. */
+  public void removePeer(String id) {
+    RaftNode.RaftPeerSpec peer = peers().stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+    if (peer == null) return;
+    RaftNode r = raft;
+    if (r == null) throw new NoLeaderException();
+    try {
+      if (r.isLeader()) {
+        r.removeVoter(id, Duration.ofSeconds(10));
+      } else {
+        String leader = r.leaderRpcAddress();
+        if (leader == null) throw new NoLeaderException();
+        rpc.post(leader, "/rpc/leave", new ServerInfo(peer.id(), peer.raftAddress(), peer.rpcAddress(), datacenter, 0),
+            ServerCluster.Ack.class, Duration.ofSeconds(10), true);
+      }
+    } catch (NotLeaderException | RpcClient.NoLeaderIOException e) {
+      throw new NoLeaderException();
+    } catch (IOException e) {
+      throw new IllegalStateException("removing raft peer " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
   public boolean isLeader() {
     RaftNode r = raft;
     return r != null && r.isLeader();

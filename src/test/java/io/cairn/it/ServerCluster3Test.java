@@ -183,4 +183,19 @@ class ServerCluster3Test {
       assertThat(s.call("GET", "/v1/kv/keep/49?raw", null).body()).isEqualTo("v49");
     }
   }
+
+  @Test
+  void leaveTakesAServerOutOfTheVotersAndOperatorListsPeers() throws Exception {
+    startCluster(0, 1, 2);
+    AgentProcess.Result peers = AgentProcess.run("operator", "raft", "list-peers", "-http-addr", "127.0.0.1:" + servers.get(0).httpPort);
+    assertThat(peers.exitCode()).isZero();
+    assertThat(peers.stdout().lines().filter(l -> l.contains("leader"))).hasSize(1);
+    assertThat(peers.stdout().lines().filter(l -> l.contains("follower"))).hasSize(2);
+    Server leaving = servers.stream().filter(s -> !s.rpcAddress().equals(s.leader())).findFirst().orElseThrow();
+    assertThat(AgentProcess.run("leave", "-http-addr", "127.0.0.1:" + leaving.httpPort).exitCode()).isZero();
+    assertThat(leaving.process.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Server other = servers.stream().filter(s -> s != leaving).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(30)).until(() -> other.call("GET", "/v1/status/peers", null).body().split(",").length == 2);
+    assertThat(other.call("PUT", "/v1/kv/after-leave", "ok").body()).isEqualTo("true");
+  }
 }
