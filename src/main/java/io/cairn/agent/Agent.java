@@ -15,6 +15,10 @@ import io.cairn.local.NodeIdentity;
 import io.cairn.rpc.Endpoints;
 import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.ServerCatalogPort;
+import io.cairn.rpc.ClientCatalogPort;
+import io.cairn.rpc.CatalogViewQuery;
+import io.cairn.local.CatalogPort;
+import io.cairn.dns.RemoteCatalogView;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
 import java.io.IOException;
@@ -43,6 +47,8 @@ public final class Agent implements AgentControl, AutoCloseable {
   private final Path dataDir;
   private final boolean tempDataDir;
   private final ServerMode server;
+  private final ClientMode client;
+  private final StateStore store;
   private final LocalState local;
   private final CheckRunners runners;
   private final AntiEntropy antiEntropy;
@@ -61,23 +67,35 @@ public final class Agent implements AgentControl, AutoCloseable {
     this.dataDir = tempDataDir ? Files.createTempDirectory("cairn-dev-") : config.dataDir();
     Files.createDirectories(dataDir);
     StateStore store = new StateStore();
-    endpoints = new Endpoints(store, config.datacenter(), new RpcClient());
-    server = new ServerMode(config, dataDir, store, endpoints, new RpcClient());
+    this.store = store;
+    RpcClient rpc = new RpcClient();
+    endpoints = new Endpoints(store, config.datacenter(), rpc);
+    if (config.server()) {
+      server = new ServerMode(config, dataDir, store, endpoints, rpc);
+      client = null;
+    } else {
+      server = null;
+      client = new ClientMode(config, rpc);
+    }
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
     runners = new CheckRunners(local);
-    antiEntropy = new AntiEntropy(local, new ServerCatalogPort(endpoints), Clock.systemUTC(), FULL_SYNC_INTERVAL, true,
+    CatalogPort port = server != null ? new ServerCatalogPort(endpoints) : new ClientCatalogPort(client.servers());
+    antiEntropy = new AntiEntropy(local, port, Clock.systemUTC(), FULL_SYNC_INTERVAL, true,
         config.server() ? new ServiceInstance("", "consul", "consul", List.of(), "", config.serverPort(),
             Map.of("raft_version", "3", "version", VERSION), false, 1, 1, 0, 0) : null);
     local.attach(runners, antiEntropy::signal);
     registerFromConfig(config);
     antiEntropy.start();
-    http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()), new ApiContext(endpoints, local, this));
+    http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()),
+        new ApiContext(endpoints, local, this, client == null ? null : client.servers()));
     http.start();
+    if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler());
     if (config.dnsPort() >= 0) {
+      CatalogView view = server != null ? CatalogView.of(store) : new RemoteCatalogView(client.servers());
       dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
-          new DnsHandler(config.dns(), CatalogView.of(store), config.datacenter()));
+          new DnsHandler(config.dns(), view, config.datacenter()));
       dns.start();
     } else {
       dns = null;
@@ -137,19 +155,34 @@ public final class Agent implements AgentControl, AutoCloseable {
   @Override
   public List<Member> members(boolean wan) {
     AgentConfig c = config;
-    Map<String, String> tags = Map.of("dc", c.datacenter(), "role", c.server() ? "consul" : "node",
-        "port", Integer.toString(c.serverPort()), "id", c.nodeId(), "build", VERSION, "vsn", "2", "bootstrap", c.bootstrap() ? "1" : "0");
+    List<CatalogViewQuery.Member> known;
+    try {
+      known = server != null ? CatalogViewQuery.members(store)
+          : client.servers().call("/rpc/view", new CatalogViewQuery("members", null), CatalogViewQuery.Answer.class).members();
+    } catch (java.io.IOException | RuntimeException e) {
+      known = List.of();
+    }
     List<Member> out = new java.util.ArrayList<>();
-    out.add(new Member(wan ? c.nodeName() + "." + c.datacenter() : c.nodeName(), c.advertiseAddr(), c.raftPort(), tags, 1));
-    for (var p : endpoints.peers()) {
-      if (p.id().equals(c.nodeName())) continue;
-      String host = p.rpcAddress().substring(0, p.rpcAddress().lastIndexOf(':'));
-      Map<String, String> peerTags = Map.of("dc", c.datacenter(), "role", "consul",
-          "port", p.rpcAddress().substring(p.rpcAddress().lastIndexOf(':') + 1), "build", VERSION, "vsn", "2");
-      out.add(new Member(wan ? p.id() + "." + c.datacenter() : p.id(), host,
-          Integer.parseInt(p.raftAddress().substring(p.raftAddress().lastIndexOf(':') + 1)), peerTags, 1));
+    boolean selfListed = false;
+    for (CatalogViewQuery.Member m : known) {
+      boolean self = m.name().equals(c.nodeName());
+      selfListed |= self;
+      out.add(member(c, wan, m.name(), m.address(), m.server(), m.rpcPort(), self || m.alive() ? 1 : 4));
+    }
+    if (!selfListed) {
+      out.add(member(c, wan, c.nodeName(), c.advertiseAddr(), c.server(), Integer.toString(c.serverPort()), 1));
     }
     return out;
+  }
+
+  private Member member(AgentConfig c, boolean wan, String name, String addr, boolean isServer, String rpcPort, int status) {
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    tags.put("dc", c.datacenter());
+    tags.put("role", isServer ? "consul" : "node");
+    if (isServer) tags.put("port", rpcPort);
+    tags.put("build", VERSION);
+    tags.put("vsn", "2");
+    return new Member(wan ? name + "." + c.datacenter() : name, addr, c.raftPort(), tags, status);
   }
 
   @Override
@@ -177,7 +210,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
-        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());
@@ -187,7 +220,17 @@ public final class Agent implements AgentControl, AutoCloseable {
   public void leave() {
     LOG.info("leave requested: shutting down");
     Thread.ofPlatform().name("leave").start(() -> {
-      server.leaveCluster();
+      if (server != null) {
+        server.leaveCluster();
+      } else {
+        // A client that leaves is gone from the catalog at once, services and all.
+        try {
+          antiEntropy.close();
+          new ClientCatalogPort(client.servers()).write(new io.cairn.state.Command.CatalogDeregister(config.nodeName(), null, null));
+        } catch (RuntimeException e) {
+          LOG.warn("deregistering this node on leave failed: {}", e.getMessage());
+        }
+      }
       close();
       onLeave.run();
     });
@@ -214,7 +257,8 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (dns != null) dns.close();
     antiEntropy.close();
     runners.close();
-    server.close();
+    if (server != null) server.close();
+    if (client != null) client.close();
     if (tempDataDir) deleteTree(dataDir);
     LOG.info("shutdown complete");
   }

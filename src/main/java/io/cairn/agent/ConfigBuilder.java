@@ -55,6 +55,8 @@ public final class ConfigBuilder {
   public final List<String> retryJoin = new ArrayList<>();
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
+  /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
+  public Duration nodeFailureTimeout = Duration.ofSeconds(30);
   public final List<String> recursors = new ArrayList<>();
   public final List<Path> configFiles = new ArrayList<>();
   public String altDomain;
@@ -141,6 +143,8 @@ public final class ConfigBuilder {
     Duration ri = f.duration("retry_interval");
     if (ri != null) retryInterval = ri;
     retryMax = f.integer(retryMax, "retry_max");
+    Duration nft = f.duration("node_failure_timeout");
+    if (nft != null) nodeFailureTimeout = nft;
     List<String> rec = f.strings("recursors");
     if (rec != null) recursors.addAll(rec);
     altDomain = orElse(f.text("alt_domain"), altDomain);
@@ -209,7 +213,7 @@ public final class ConfigBuilder {
     if (server && !bootstrap && !dev && retryJoin.isEmpty() && !(dataDir != null && Files.isDirectory(dataDir.resolve("raft")))) {
       throw new ConfigException("a new server needs -bootstrap, or -retry-join with the address of another server (and -bootstrap-expect N to form a new cluster)");
     }
-    if (!server) throw new ConfigException("client agents are not built yet: run with -dev or -server");
+    if (!server && retryJoin.isEmpty()) throw new ConfigException("a client agent needs -retry-join with a server's address");
     if (retryInterval.isZero() || retryInterval.isNegative()) throw new ConfigException("retry_interval must be positive");
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
@@ -218,7 +222,7 @@ public final class ConfigBuilder {
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
-        List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+        nodeFailureTimeout, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
   }
 
   /** A join address without a port means the default server RPC port. */

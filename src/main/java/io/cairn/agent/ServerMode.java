@@ -2,6 +2,7 @@ package io.cairn.agent;
 
 import io.cairn.raft.RaftNode;
 import io.cairn.rpc.Endpoints;
+import io.cairn.rpc.Heartbeats;
 import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.RpcServer;
 import io.cairn.rpc.ServerCluster;
@@ -29,6 +30,9 @@ final class ServerMode implements AutoCloseable {
   private final Endpoints endpoints;
   private final ServerCluster cluster;
   private final RpcServer rpcServer;
+  private final Heartbeats heartbeats;
+  private final Thread ticker;
+  private final RpcClient rpc;
   private final Thread starter;
   private volatile RaftNode raft;
   private volatile boolean closed;
@@ -38,15 +42,20 @@ final class ServerMode implements AutoCloseable {
     this.raftDir = dataDir.resolve("raft");
     this.store = store;
     this.endpoints = endpoints;
+    this.rpc = rpc;
     int raftPort = config.dev() ? 0 : config.raftPort();
     ServerInfo self = new ServerInfo(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress(),
         config.datacenter(), config.bootstrapExpect());
     this.cluster = new ServerCluster(self, config.retryJoin(), rpc);
+    this.heartbeats = new Heartbeats(endpoints, config.nodeFailureTimeout(), config.nodeName());
     if (config.dev()) {
       rpcServer = null;  // a lone dev server has nobody to talk to
+      ticker = null;
     } else {
-      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()), endpoints, cluster);
+      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()), endpoints, cluster,
+          heartbeats, rpc);
       rpcServer.start();
+      ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
     }
     if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
       startRaft(List.of(self));
@@ -83,6 +92,27 @@ final class ServerMode implements AutoCloseable {
     cluster.attach(raft);
   }
 
+  /** Every second: this server says it is alive, and the leader marks silent nodes failed. */
+  private void livenessLoop() {
+    while (!closed) {
+      try {
+        heartbeats.beat(new Heartbeats.Beat(config.nodeName()), false, rpc);
+      } catch (Exception e) {
+        LOG.debug("heartbeat: {}", e.getMessage());
+      }
+      heartbeats.tick();
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  RpcServer rpcServer() {
+    return rpcServer;
+  }
+
   /** A graceful leave: stop being a voter first, so the others need not wait for this one. */
   void leaveCluster() {
     if (!config.dev()) cluster.requestLeave();
@@ -92,6 +122,7 @@ final class ServerMode implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     if (starter != null) starter.interrupt();
+    if (ticker != null) ticker.interrupt();
     if (rpcServer != null) rpcServer.close();
     if (raft != null) {
       try {

@@ -25,11 +25,13 @@ public final class ApiRequest {
   private final Map<String, List<String>> query;
   private final java.util.function.UnaryOperator<String> headers;
   private final InputStream bodyStream;
+  private final String rawPathAndQuery;
 
   /** From the request line as received: the raw (still percent-encoded) path and query. */
   ApiRequest(String method, String rawPath, String rawQuery, java.util.function.UnaryOperator<String> headers,
              InputStream body) {
     this.method = method.toUpperCase(java.util.Locale.ROOT);
+    this.rawPathAndQuery = rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     this.path = PercentDecoding.decodePath(rawPath);
     this.query = PercentDecoding.parseQuery(rawQuery);
     this.headers = headers;
@@ -42,6 +44,11 @@ public final class ApiRequest {
 
   public String path() {
     return path;
+  }
+
+  /** The request target as received, still percent-encoded: what a proxy passes on. */
+  public String rawPathAndQuery() {
+    return rawPathAndQuery;
   }
 
   /** True when the flag is present with any value but an explicit "false" ({@code ?recurse}, {@code ?recurse=}). */

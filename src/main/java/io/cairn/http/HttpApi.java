@@ -66,6 +66,17 @@ public final class HttpApi implements AutoCloseable {
     server.setStopTimeout(2000);
   }
 
+  /** The same API as a Jetty handler, for a server's RPC port to serve to client agents. */
+  public Handler handler() {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        serve(request, response, callback);
+        return true;
+      }
+    };
+  }
+
   public void start() throws Exception {
     server.start();
     LOG.info("HTTP API listening on {}", address());

@@ -6,8 +6,12 @@ final class Routes {
 
   static Router build(ApiContext ctx) {
     Router r = new Router();
-    new KvApi(ctx).register(r);
     new AgentApi(ctx).register(r);
+    if (ctx.isClient()) {
+      new ServerProxy(ctx.servers()).register(r);
+      return r;
+    }
+    new KvApi(ctx).register(r);
     new CatalogApi(ctx).register(r);
     new HealthApi(ctx).register(r);
     new StatusApi(ctx).register(r);

@@ -26,7 +26,13 @@ public final class RpcClient {
 
   public <T> T post(String rpcAddress, String path, Object body, Class<T> answer, Duration timeout, boolean forwarded)
       throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + rpcAddress + path)).timeout(timeout)
+    URI uri;
+    try {
+      uri = URI.create("http://" + rpcAddress + path);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad server address \"" + rpcAddress + "\"");
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     if (forwarded) b.header(FORWARDED, "1");

@@ -32,10 +32,16 @@ public final class RpcServer implements AutoCloseable {
   private final ServerConnector connector;
   private final Endpoints endpoints;
   private final ServerCluster cluster;
+  private final Heartbeats heartbeats;
+  private final RpcClient rpc;
+  private volatile Handler publicApi;
 
-  public RpcServer(InetSocketAddress address, Endpoints endpoints, ServerCluster cluster) {
+  public RpcServer(InetSocketAddress address, Endpoints endpoints, ServerCluster cluster, Heartbeats heartbeats,
+                   RpcClient rpc) {
     this.endpoints = endpoints;
     this.cluster = cluster;
+    this.heartbeats = heartbeats;
+    this.rpc = rpc;
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("rpc");
     pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
@@ -47,12 +53,33 @@ public final class RpcServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new Handler.Abstract() {
       @Override
-      public boolean handle(Request request, Response response, Callback callback) {
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        Handler api = publicApi;
+        if (!path.startsWith("/rpc/") && api != null && isClusterPath(path)) return api.handle(request, response, callback);
         serve(request, response, callback);
         return true;
       }
     });
   }
+
+  /**
+   * Client agents forward the cluster-wide part of the HTTP API (KV, catalog, health, status,
+   * snapshot, operator) to a server's RPC port: served here by the same handler as on 8500.
+   */
+  public void servePublicApi(Handler api) throws Exception {
+    api.setServer(server);
+    api.start();
+    this.publicApi = api;
+  }
+
+  public static boolean isClusterPath(String path) {
+    for (String p : CLUSTER_PATHS) if (path.startsWith(p)) return true;
+    return false;
+  }
+
+  public static final java.util.List<String> CLUSTER_PATHS = java.util.List.of("/v1/kv", "/v1/catalog/", "/v1/health/",
+      "/v1/status/", "/v1/snapshot", "/v1/operator/", "/v1/txn", "/v1/session/", "/v1/event/", "/v1/query");
 
   public void start() throws Exception {
     server.start();
@@ -72,6 +99,10 @@ public final class RpcServer implements AutoCloseable {
       answer = switch (request.getHttpURI().getPath()) {
         case "/rpc/apply" -> endpoints.applyForwarded(RpcClient.JSON.readValue(body, Command.class), forwarded);
         case "/rpc/readindex" -> endpoints.leaderReadIndex();
+        case "/rpc/heartbeat" -> heartbeats.beat(RpcClient.JSON.readValue(body, Heartbeats.Beat.class), forwarded, rpc);
+        case "/rpc/node" -> nodeCatalog(RpcClient.JSON.readValue(body, ClientCatalogPort.NodeQuery.class).node());
+        case "/rpc/view" -> CatalogViewQuery.answer(endpoints.store(), RpcClient.JSON.readValue(body, CatalogViewQuery.class));
+        case "/rpc/servers" -> cluster.servers();
         case "/rpc/hello" -> cluster.hello(RpcClient.JSON.readValue(body, ServerInfo.class));
         case "/rpc/join" -> cluster.join(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
         case "/rpc/leave" -> cluster.leave(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
@@ -98,6 +129,11 @@ public final class RpcServer implements AutoCloseable {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, out.length);
     response.write(true, ByteBuffer.wrap(out), callback);
+  }
+
+  private ClientCatalogPort.NodeCatalog nodeCatalog(String node) {
+    return new ClientCatalogPort.NodeCatalog(endpoints.store().nodeServices(node).value().orElse(null),
+        endpoints.store().nodeChecks(node).value());
   }
 
   @Override

@@ -61,7 +61,18 @@ public final class ServerCluster {
   // --- handlers of the RPC port ---
 
   HelloReply hello(ServerInfo from) {
-    if (from.datacenter().equals(self.datacenter())) known.put(from.id(), from);
+    // Only servers greet with addresses; anything else is not counted towards bootstrap_expect.
+    boolean isServer = from.rpcAddress() != null && !from.rpcAddress().isEmpty() && from.raftAddress() != null
+        && !from.raftAddress().isEmpty();
+    if (isServer && from.datacenter().equals(self.datacenter())) known.put(from.id(), from);
+    RaftNode r = raft;
+    List<ServerInfo> group = r == null ? List.of() : r.peers().stream()
+        .map(p -> new ServerInfo(p.id(), p.raftAddress(), p.rpcAddress(), self.datacenter(), 0)).toList();
+    return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress(), group);
+  }
+
+  /** The servers of the formed group (what client agents ask for), or those known so far. */
+  HelloReply servers() {
     RaftNode r = raft;
     List<ServerInfo> group = r == null ? List.of() : r.peers().stream()
         .map(p -> new ServerInfo(p.id(), p.raftAddress(), p.rpcAddress(), self.datacenter(), 0)).toList();

@@ -1,0 +1,53 @@
+package io.cairn.rpc;
+
+import io.cairn.local.CatalogPort;
+import io.cairn.state.Command;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.NodeServices;
+import io.cairn.state.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/** A client agent reaches the catalog through a server: writes to /rpc/apply, reads of its own node from /rpc/node. */
+public final class ClientCatalogPort implements CatalogPort {
+  private final ServerList servers;
+
+  public ClientCatalogPort(ServerList servers) {
+    this.servers = servers;
+  }
+
+  /** What /rpc/node answers: a node's services and checks as a server holds them. */
+  public record NodeCatalog(NodeServices node, List<HealthCheck> checks) {}
+
+  /** Body of /rpc/node. */
+  public record NodeQuery(String node) {}
+
+  @Override
+  public Outcome write(Command command) {
+    try {
+      return servers.call("/rpc/apply", command, RpcServer.Applied.class).outcome();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private NodeCatalog node(String node) {
+    try {
+      return servers.call("/rpc/node", new NodeQuery(node), NodeCatalog.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Optional<NodeServices> nodeServices(String node) {
+    return Optional.ofNullable(node(node).node());
+  }
+
+  @Override
+  public List<HealthCheck> nodeChecks(String node) {
+    return node(node).checks();
+  }
+}

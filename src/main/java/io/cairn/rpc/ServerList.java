@@ -1,0 +1,73 @@
+package io.cairn.rpc;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The servers a client agent talks to: the -retry-join addresses, then every server those
+ * know. Calls go to one server until it fails, then rotate to the next.
+ */
+public final class ServerList {
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  private final CopyOnWriteArrayList<String> servers = new CopyOnWriteArrayList<>();
+  private final AtomicInteger current = new AtomicInteger();
+  private final RpcClient client;
+
+  public ServerList(List<String> joinAddresses, RpcClient client) {
+    servers.addAll(joinAddresses);
+    this.client = client;
+  }
+
+  public List<String> servers() {
+    return List.copyOf(servers);
+  }
+
+  /** The server to use now (RPC address). */
+  public String pick() {
+    List<String> s = servers;
+    if (s.isEmpty()) throw new NoLeaderException();
+    return s.get(Math.floorMod(current.get(), s.size()));
+  }
+
+  /** That server failed us: use the next one from now on. */
+  public void failed(String server) {
+    List<String> s = servers;
+    if (!s.isEmpty() && s.get(Math.floorMod(current.get(), s.size())).equals(server)) current.incrementAndGet();
+  }
+
+  /** Learns the servers a server knows of (called with what /rpc/hello answers). */
+  void learn(List<ServerInfo> known) {
+    for (ServerInfo s : known) servers.addIfAbsent(s.rpcAddress());
+  }
+
+  /** One RPC to some server, trying each once before giving up. */
+  public <T> T call(String path, Object body, Class<T> answer) throws IOException {
+    IOException last = null;
+    for (int i = 0; i < Math.max(1, servers.size()); i++) {
+      String server = pick();
+      try {
+        return client.post(server, path, body, answer, CALL_TIMEOUT, false);
+      } catch (IOException e) {
+        last = e;
+        failed(server);
+      }
+    }
+    throw last != null ? last : new IOException("no servers known");
+  }
+
+  /** Asks the known servers for the servers they know. */
+  public void refresh(ServerInfo self) {
+    for (String server : new ArrayList<>(servers)) {
+      try {
+        learn(client.post(server, "/rpc/servers", self, ServerCluster.HelloReply.class, CALL_TIMEOUT, false).groupPeers());
+        return;
+      } catch (IOException e) {
+        // try the next one
+      }
+    }
+  }
+}
