@@ -20,15 +20,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three real server processes on loopback: forming, failing over, restarting. */
-class ServerCluster3Test {
+/** Real agent processes on loopback: three servers forming, failing over, restarting; client agents joining, failing, leaving. */
+class ClusterProcessTest {
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   @TempDir Path dir;
   final List<Server> servers = new ArrayList<>();
 
-  /** One server's ports and process. */
+  /** One agent's ports and process: a server, or a client when {@code client} is set. */
   final class Server {
     final String name;
+    boolean client;
     final int httpPort = TestAgent.freePort();
     final int rpcPort = TestAgent.freePort();
     final int raftPort = TestAgent.freePort();
@@ -39,12 +40,16 @@ class ServerCluster3Test {
     }
 
     void start(List<Server> all) throws Exception {
-      List<String> args = new ArrayList<>(List.of("agent", "-server", "-bootstrap-expect", "3", "-node", name,
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path cfg = dir.resolve("liveness.hcl");
+      java.nio.file.Files.writeString(cfg, "node_failure_timeout = \"3s\"\n");
+      List<String> args = new ArrayList<>(List.of("agent", "-node", name,
           "-data-dir", dir.resolve(name).toString(), "-bind", "127.0.0.1", "-client", "127.0.0.1",
           "-http-port", Integer.toString(httpPort), "-dns-port", "0", "-server-port", Integer.toString(rpcPort),
-          "-raft-port", Integer.toString(raftPort), "-retry-interval", "500ms"));
+          "-raft-port", Integer.toString(raftPort), "-retry-interval", "500ms", "-config-file", cfg.toString()));
+      if (!client) args.addAll(List.of("-server", "-bootstrap-expect", "3"));
       for (Server s : all) {
-        if (s != this) args.addAll(List.of("-retry-join", "127.0.0.1:" + s.rpcPort));
+        if (s != this && !s.client) args.addAll(List.of("-retry-join", "127.0.0.1:" + s.rpcPort));
       }
       process = AgentProcess.start(args.toArray(String[]::new));
     }
@@ -197,5 +202,49 @@ class ServerCluster3Test {
     Server other = servers.stream().filter(s -> s != leaving).findFirst().orElseThrow();
     await().atMost(Duration.ofSeconds(30)).until(() -> other.call("GET", "/v1/status/peers", null).body().split(",").length == 2);
     assertThat(other.call("PUT", "/v1/kv/after-leave", "ok").body()).isEqualTo("true");
+  }
+
+  @Test
+  void clientAgentsServeTheClusterAndAKilledClientTurnsFailed() throws Exception {
+    startCluster(0, 1, 2);
+    Server c1 = new Server("c1");
+    c1.client = true;
+    Server c2 = new Server("c2");
+    c2.client = true;
+    List<Server> all = new ArrayList<>(servers);
+    c1.start(all);
+    c2.start(all);
+    servers.add(c1);
+    servers.add(c2);
+    for (Server c : List.of(c1, c2)) {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> c.call("PUT", "/v1/agent/service/register",
+          "{\"Name\":\"web\",\"ID\":\"web-" + c.name + "\",\"Port\":80,\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}").statusCode() == 200);
+    }
+    assertThat(c1.call("PUT", "/v1/kv/from-client", "c1").body()).isEqualTo("true");
+    assertThat(servers.getFirst().call("GET", "/v1/kv/from-client?raw", null).body()).isEqualTo("c1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> c2.call("GET", "/v1/health/service/web?passing", null).body().contains("web-c1"));
+    AgentProcess.Result members = AgentProcess.run("members", "-http-addr", "127.0.0.1:" + c2.httpPort);
+    assertThat(members.stdout()).contains("c1", "c2", "s1", "s2", "s3");
+
+    // A leader change: the client's service stays discoverable through it.
+    Server leader = byRpc(servers.getFirst().leader());
+    leader.process.process.destroyForcibly().waitFor();
+    List<Server> rest = servers.stream().filter(s -> s != leader && !s.client).toList();
+    awaitOneLeader(rest, leader.rpcAddress());
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> c2.call("GET", "/v1/health/service/web?passing", null).body().contains("web-c1"));
+
+    // kill -9 of a client: after the failure timeout its node is critical and its service leaves.
+    c1.process.process.destroyForcibly().waitFor();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      String body = c2.call("GET", "/v1/health/service/web?passing", null).body();
+      return !body.contains("web-c1") && body.contains("web-c2");
+    });
+    assertThat(AgentProcess.run("members", "-http-addr", "127.0.0.1:" + c2.httpPort).stdout())
+        .containsPattern("c1\\s+\\S+\\s+failed");
+
+    // leave on a client: it is gone from the catalog at once.
+    assertThat(AgentProcess.run("leave", "-http-addr", "127.0.0.1:" + c2.httpPort).exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !rest.getFirst().call("GET", "/v1/catalog/nodes", null).body().contains("\"c2\""));
   }
 }
