@@ -123,6 +123,10 @@ public final class Endpoints {
   /** Commits a write through the leader, waiting up to {@link #LEADER_WAIT} for one to exist. */
   public Outcome write(Command command, WriteOptions opts) {
     checkDatacenter(opts.datacenter());
+    // Resends below (a lost reply, a leader lost between append and commit) must apply once.
+    if (!(command instanceof Command.Once) && !(command instanceof Command.Restore)) {
+      command = new Command.Once(java.util.UUID.randomUUID().toString(), command);
+    }
     long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
     while (true) {
       RaftNode r = raft;

@@ -19,6 +19,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.CatalogDeregister.class, name = "catalog-deregister"),
     @JsonSubTypes.Type(value = Command.Noop.class, name = "noop"),
     @JsonSubTypes.Type(value = Command.Restore.class, name = "restore"),
+    @JsonSubTypes.Type(value = Command.Once.class, name = "once"),
 })
 public sealed interface Command {
 
@@ -51,6 +52,12 @@ public sealed interface Command {
 
   /** Writes nothing; used to learn the current commit index (e.g. on a new leader). */
   record Noop() implements Command {}
+
+  /**
+   * A command that a caller may send more than once (a resend after a lost reply or a leader
+   * change): applied the first time, answered with the first outcome after that.
+   */
+  record Once(String requestId, Command command) implements Command {}
 
   /** Replaces the whole state with a saved image ({@code cairn snapshot restore}). */
   record Restore(StateStore.Image image) implements Command {}

@@ -22,6 +22,9 @@ public final class StateStore {
   /** The last index at which each topic changed. Absent topics fall back to their table. */
   private final Map<Topic, Long> topicIndex = new HashMap<>();
   private long kvIndex;
+  /** Outcomes of recent {@link Command.Once} requests, oldest first; bounded. */
+  private final java.util.LinkedHashMap<String, Outcome> recentRequests = new java.util.LinkedHashMap<>();
+  static final int MAX_REMEMBERED_REQUESTS = 65_536;
   private long lastIndex;
 
   // --- writes ---
@@ -60,6 +63,15 @@ public final class StateStore {
       case Command.CatalogDeregister d -> catalog.deregister(d, ch);
       case Command.Noop n -> Outcome.OK;
       case Command.Restore r -> Outcome.error("restore must be a log entry of its own");
+      case Command.Once o -> {
+        Outcome seen = recentRequests.get(o.requestId());
+        if (seen != null) yield seen;
+        Outcome first = o.command() instanceof Command.Once || o.command() instanceof Command.Batch
+            ? Outcome.error("invalid request wrapper") : applyOne(index, o.command(), ch);
+        recentRequests.put(o.requestId(), first);
+        if (recentRequests.size() > MAX_REMEMBERED_REQUESTS) recentRequests.remove(recentRequests.keySet().iterator().next());
+        yield first;
+      }
     };
   }
 
@@ -196,13 +208,15 @@ public final class StateStore {
 
   /** Everything needed to rebuild this store: taken under the read lock, so it is consistent. */
   public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
-                      List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks) {}
+                      List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
+                      java.util.LinkedHashMap<String, Outcome> recentRequests) {}
 
   public Image image() {
     return read(() -> {
       KvStore.Image k = kv.image();
       Catalog.Image c = catalog.image();
-      return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks());
+      return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks(),
+          new java.util.LinkedHashMap<>(recentRequests));
     });
   }
 
@@ -224,6 +238,9 @@ public final class StateStore {
     try {
       kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor()));
       catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
+      // Part of the replicated state: every server must answer a resent request the same way.
+      recentRequests.clear();
+      if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
       topicIndex.clear();
       for (Topic.Table t : Topic.Table.values()) topicIndex.put(t, index);
       kvIndex = index;

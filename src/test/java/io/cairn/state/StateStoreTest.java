@@ -228,4 +228,15 @@ class StateStoreTest {
       assertThat(w.hasFired()).isTrue();
     }
   }
+
+  @Test
+  void aResentRequestAppliesOnceAndGetsTheFirstOutcome() {
+    Command.Once put = new Command.Once("req-1", new Command.KvSet("k", bytes("1"), 0, 0L));
+    assertThat(apply(put).applied()).isTrue();
+    long modify = store.kvGet("k").value().orElseThrow().modifyIndex();
+    // The same request again (e.g. after a leader change): a CAS 0 would now fail if re-applied.
+    assertThat(apply(put).applied()).isTrue();
+    assertThat(store.kvGet("k").value().orElseThrow().modifyIndex()).isEqualTo(modify);
+    assertThat(apply(new Command.Once("req-2", new Command.KvSet("k", bytes("2"), 0, 0L))).applied()).isFalse();
+  }
 }
