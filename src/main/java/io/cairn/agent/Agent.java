@@ -210,7 +210,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
-        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());

@@ -17,7 +17,7 @@ public record AgentConfig(
     boolean enableScriptChecks, boolean enableLocalScriptChecks,
     Duration checkUpdateInterval, Map<String, String> nodeMeta,
     List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
-    List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, List<String> recursors, io.cairn.dns.DnsConfig dns,
+    List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
     List<Path> configFiles, List<Path> configDirs) {
 
   public String rpcAddress() {

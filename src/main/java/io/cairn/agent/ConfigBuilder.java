@@ -57,6 +57,7 @@ public final class ConfigBuilder {
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
   public Duration nodeFailureTimeout = Duration.ofSeconds(30);
+  public long raftSnapshotThreshold = io.cairn.raft.RatisTuning.DEFAULT_SNAPSHOT_THRESHOLD;
   public final List<String> recursors = new ArrayList<>();
   public final List<Path> configFiles = new ArrayList<>();
   public String altDomain;
@@ -143,6 +144,8 @@ public final class ConfigBuilder {
     Duration ri = f.duration("retry_interval");
     if (ri != null) retryInterval = ri;
     retryMax = f.integer(retryMax, "retry_max");
+    raftSnapshotThreshold = f.integer((int) raftSnapshotThreshold, "raft_snapshot_threshold");
+    if (raftSnapshotThreshold < 16) throw f.bad("raft_snapshot_threshold", "must be at least 16");
     Duration nft = f.duration("node_failure_timeout");
     if (nft != null) nodeFailureTimeout = nft;
     List<String> rec = f.strings("recursors");
@@ -222,7 +225,7 @@ public final class ConfigBuilder {
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
-        nodeFailureTimeout, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+        nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
   }
 
   /** A join address without a port means the default server RPC port. */

@@ -91,7 +91,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     if (advertise != null) b.advertiseAddr = advertise;
     if (client != null) b.clientAddr = client;
     if (httpPort != null) b.httpPort = checkPort("-http-port", httpPort);
-    if (dnsPort != null) b.dnsPort = checkPort("-dns-port", dnsPort);
+    if (dnsPort != null) b.dnsPort = dnsPort == -1 ? -1 : checkPort("-dns-port", dnsPort);  // -1: no DNS, as in Consul
     if (serverPort != null) b.serverPort = checkPort("-server-port", serverPort);
     if (raftPort != null) b.raftPort = checkPort("-raft-port", raftPort);
     if (logLevel != null) b.logLevel = logLevel;

@@ -50,7 +50,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String raftAddress, String rpcAddress, int raftPort,
-                         List<RaftPeerSpec> initialPeers) {}
+                         List<RaftPeerSpec> initialPeers, long snapshotThreshold) {}
 
   /** A server of the group as the others know it. */
   public record RaftPeerSpec(String id, String raftAddress, String rpcAddress) {}
@@ -84,7 +84,7 @@ public final class RaftNode implements AutoCloseable {
    * the group; with none it waits to be added by a leader.
    */
   public static RaftNode start(Settings s, StateStore store) throws IOException {
-    RaftProperties props = RatisTuning.properties(s.dataDir(), s.raftPort());
+    RaftProperties props = RatisTuning.properties(s.dataDir(), s.raftPort(), s.snapshotThreshold());
     RaftPeerId selfId = RaftPeerId.valueOf(s.id());
     List<RaftPeer> peers = new ArrayList<>();
     for (RaftPeerSpec p : s.initialPeers()) {

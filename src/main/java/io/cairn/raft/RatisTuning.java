@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
  * The Ratis settings Cairn runs with, all set through Ratis's own constants because a misspelled
  * key is silently ignored. The values come from measurements on 2-core machines (DESIGN.md).
  */
-final class RatisTuning {
+public final class RatisTuning {
   private static final Logger LOG = LoggerFactory.getLogger(RatisTuning.class);
-  static final long SNAPSHOT_THRESHOLD = 16_384;
+  /** Consul's raft_snapshot_threshold default. */
+  public static final long DEFAULT_SNAPSHOT_THRESHOLD = 16_384;
 
   private RatisTuning() {}
 
-  static RaftProperties properties(Path dataDir, int raftPort) {
+  static RaftProperties properties(Path dataDir, int raftPort, long snapshotThreshold) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
     NettyConfigKeys.Server.setPort(p, raftPort);
@@ -41,7 +42,7 @@ final class RatisTuning {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_THRESHOLD);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotThreshold);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     for (String key : List.of(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY,

@@ -54,4 +54,37 @@ class AgentProcessTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("-http-port");
   }
+
+  @Test
+  void aKilledServerRestartsFromItsSnapshotAndLogWithEveryWrite(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("server.hcl");
+    Files.writeString(cfg, "raft_snapshot_threshold = 64\n");
+    Path data = dir.resolve("data");
+    int port = TestAgent.freePort();
+    String[] args = {"agent", "-server", "-bootstrap", "-node", "solo", "-data-dir", data.toString(), "-bind", "127.0.0.1",
+        "-http-port", Integer.toString(port), "-dns-port", "-1", "-server-port", Integer.toString(TestAgent.freePort()),
+        "-raft-port", Integer.toString(TestAgent.freePort()), "-config-file", cfg.toString()};
+    URI base = URI.create("http://127.0.0.1:" + port);
+    try (AgentProcess first = AgentProcess.start(args)) {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> put(base, "/v1/kv/probe", "x"));
+      for (int i = 0; i < 300; i++) assertThat(put(base, "/v1/kv/n/" + i, "v" + i)).isTrue();
+      first.process.destroyForcibly().waitFor();
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+      assertThat(files.map(p -> p.getFileName().toString())).as("a snapshot was taken").anyMatch(n -> n.startsWith("snapshot."));
+    }
+    try (AgentProcess second = AgentProcess.start(args)) {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(base, "/v1/kv/n/?keys").split(",").length == 300);
+      assertThat(get(base, "/v1/kv/n/299?raw")).isEqualTo("v299");
+    }
+  }
+
+  private static boolean put(URI base, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body().equals("true");
+  }
+
+  private static String get(URI base, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
 }
