@@ -65,10 +65,7 @@ public final class ServerCluster {
     boolean isServer = from.rpcAddress() != null && !from.rpcAddress().isEmpty() && from.raftAddress() != null
         && !from.raftAddress().isEmpty();
     if (isServer && from.datacenter().equals(self.datacenter())) known.put(from.id(), from);
-    RaftNode r = raft;
-    List<ServerInfo> group = r == null ? List.of() : r.peers().stream()
-        .map(p -> new ServerInfo(p.id(), p.raftAddress(), p.rpcAddress(), self.datacenter(), 0)).toList();
-    return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress(), group);
+    return servers();
   }
 
   /** The servers of the formed group (what client agents ask for), or those known so far. */
