@@ -50,13 +50,12 @@ final class ServerMode implements AutoCloseable {
     this.heartbeats = new Heartbeats(endpoints, config.nodeFailureTimeout(), config.nodeName());
     if (config.dev()) {
       rpcServer = null;  // a lone dev server has nobody to talk to
-      ticker = null;
     } else {
       rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()), endpoints, cluster,
           heartbeats, rpc);
       rpcServer.start();
-      ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
     }
+    ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
     if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
       startRaft(List.of(self));
       if (config.dev() || config.bootstrap()) raft.awaitLeadership(Duration.ofSeconds(30));
@@ -93,7 +92,10 @@ final class ServerMode implements AutoCloseable {
     cluster.attach(raft);
   }
 
-  /** Every second: this server says it is alive, and the leader marks silent nodes failed. */
+  /**
+   * Every second: this server says it is alive, the leader marks silent nodes failed and ends
+   * sessions whose TTL ran out.
+   */
   private void livenessLoop() {
     while (!closed) {
       try {
@@ -102,6 +104,7 @@ final class ServerMode implements AutoCloseable {
         LOG.debug("heartbeat: {}", e.getMessage());
       }
       heartbeats.tick();
+      endpoints.sessionTimers().tick();
       try {
         Thread.sleep(1000);
       } catch (InterruptedException e) {

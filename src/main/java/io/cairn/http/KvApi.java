@@ -52,13 +52,16 @@ final class KvApi {
 
   private Reply put(ApiRequest req, String key) throws Exception {
     requireKey(key);
-    if (req.param("acquire") != null || req.param("release") != null) {
-      throw ApiException.badRequest("sessions are not supported yet: acquire and release are refused");
+    String acquire = req.param("acquire");
+    String release = req.param("release");
+    if (acquire != null && release != null) throw ApiException.badRequest("Conflicting flags: acquire and release");
+    if (acquire != null && acquire.isEmpty() || release != null && release.isEmpty()) {
+      throw ApiException.badRequest("Missing session ID for acquire or release");
     }
     long flags = req.longParam("flags", 0);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     byte[] value = req.body(MAX_VALUE_BYTES, "Value exceeds " + MAX_VALUE_BYTES + " byte limit");
-    Outcome o = ctx.endpoints().write(new Command.KvSet(key, value, flags, cas), req.writeOptions());
+    Outcome o = ctx.endpoints().write(new Command.KvSet(key, value, flags, cas, acquire, release), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(o.applied());
   }

@@ -17,6 +17,7 @@ final class Routes {
     new StatusApi(ctx).register(r);
     new SnapshotApi(ctx).register(r);
     new OperatorApi(ctx).register(r);
+    new SessionApi(ctx).register(r);
     return r;
   }
 }

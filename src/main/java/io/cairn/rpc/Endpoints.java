@@ -32,6 +32,7 @@ public final class Endpoints {
   private final String datacenter;
   private final RpcClient rpc;
   private volatile RaftNode raft;
+  private final SessionTimers sessionTimers = new SessionTimers(this);
   private volatile boolean stopping;
 
   public Endpoints(StateStore store, String datacenter, RpcClient rpc) {
@@ -179,6 +180,36 @@ public final class Endpoints {
   public List<RaftNode.RaftPeerSpec> peers() {
     RaftNode r = raft;
     return r == null ? List.of() : r.peers();
+  }
+
+  public SessionTimers sessionTimers() {
+    return sessionTimers;
+  }
+
+  /** Answer of /rpc/session-renew. */
+  public record Renewed(io.cairn.state.Session session) {}
+
+  /** Body of /rpc/session-renew. */
+  public record RenewRequest(String id) {}
+
+  /** Restarts a session's TTL on the leader (which alone keeps TTLs); empty if there is no such session. */
+  public java.util.Optional<io.cairn.state.Session> renewSession(String id) {
+    RaftNode r = raft;
+    if (r == null) throw new NoLeaderException();
+    if (r.isLeader()) return sessionTimers.renew(id);
+    String leader = r.leaderRpcAddress();
+    if (leader == null) throw new NoLeaderException();
+    try {
+      return java.util.Optional.ofNullable(rpc.post(leader, "/rpc/session-renew", new RenewRequest(id), Renewed.class,
+          Duration.ofSeconds(5), true).session());
+    } catch (IOException e) {
+      throw new NoLeaderException();
+    }
+  }
+
+  Renewed renewOnLeader(RenewRequest req) {
+    if (!isLeader()) throw new NoLeaderException();
+    return new Renewed(sessionTimers.renew(req.id()).orElse(null));
   }
 
   /** Removes a server from the voters, through the leader. */

@@ -103,6 +103,7 @@ public final class RpcServer implements AutoCloseable {
         case "/rpc/node" -> nodeCatalog(RpcClient.JSON.readValue(body, ClientCatalogPort.NodeQuery.class).node());
         case "/rpc/view" -> CatalogViewQuery.answer(endpoints.store(), RpcClient.JSON.readValue(body, CatalogViewQuery.class));
         case "/rpc/servers" -> cluster.servers();
+        case "/rpc/session-renew" -> endpoints.renewOnLeader(RpcClient.JSON.readValue(body, Endpoints.RenewRequest.class));
         case "/rpc/hello" -> cluster.hello(RpcClient.JSON.readValue(body, ServerInfo.class));
         case "/rpc/join" -> cluster.join(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
         case "/rpc/leave" -> cluster.leave(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);

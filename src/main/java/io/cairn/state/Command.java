@@ -20,6 +20,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.Noop.class, name = "noop"),
     @JsonSubTypes.Type(value = Command.Restore.class, name = "restore"),
     @JsonSubTypes.Type(value = Command.Once.class, name = "once"),
+    @JsonSubTypes.Type(value = Command.SessionCreate.class, name = "session-create"),
+    @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
 })
 public sealed interface Command {
 
@@ -28,8 +30,20 @@ public sealed interface Command {
 
   /**
    * Set a key. {@code cas} null: unconditional; 0: only if absent; n: only if its ModifyIndex is n.
+   * With {@code acquire}, only if the key is free or already held by that session, which then
+   * holds it; with {@code release}, only if that session holds it, which then lets go.
    */
-  record KvSet(String key, byte[] value, long flags, Long cas) implements Command {}
+  record KvSet(String key, byte[] value, long flags, Long cas, String acquire, String release) implements Command {
+    public KvSet(String key, byte[] value, long flags, Long cas) {
+      this(key, value, flags, cas, null, null);
+    }
+  }
+
+  /** Create a session (its id chosen by the caller, so that a resend creates it once). */
+  record SessionCreate(Session session) implements Command {}
+
+  /** End a session: its locks are released, or its keys deleted, per its behavior. */
+  record SessionDestroy(String id) implements Command {}
 
   /** Delete a key, or every key under it with {@code recurse}; {@code cas} as for {@link KvSet}. */
   record KvDelete(String key, boolean recurse, Long cas) implements Command {}

@@ -24,6 +24,14 @@ final class KvStore {
     long create = old == null ? index : old.createIndex();
     long lockIndex = old == null ? 0 : old.lockIndex();
     String session = old == null ? null : old.session();
+    if (c.acquire() != null) {
+      if (session != null && !session.equals(c.acquire())) return Outcome.NOT_APPLIED;
+      if (session == null) lockIndex++;
+      session = c.acquire();
+    } else if (c.release() != null) {
+      if (session == null || !session.equals(c.release())) return Outcome.NOT_APPLIED;
+      session = null;
+    }
     entries.put(c.key(), new KvEntry(c.key(), c.value(), c.flags(), create, index, lockIndex, session));
     tombstones.remove(c.key());
     ch.kv(c.key());
@@ -66,6 +74,20 @@ final class KvStore {
   /** After a restore: every key and prefix reports at least this index. */
   void raiseFloor(long index) {
     reapedFloor = Math.max(reapedFloor, index);
+  }
+
+  /** A session ended: its locks are released (modify index moves) or its keys deleted. */
+  void sessionEnded(long index, String sessionId, boolean deleteKeys, Changes ch) {
+    List<KvEntry> held = new ArrayList<>();
+    for (KvEntry e : entries.values()) if (sessionId.equals(e.session())) held.add(e);
+    for (KvEntry e : held) {
+      if (deleteKeys) {
+        remove(index, e.key(), ch);
+      } else {
+        entries.put(e.key(), new KvEntry(e.key(), e.value(), e.flags(), e.createIndex(), index, e.lockIndex(), null));
+        ch.kv(e.key());
+      }
+    }
   }
 
   Optional<KvEntry> get(String key) {

@@ -18,6 +18,7 @@ public final class StateStore {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
+  private final Sessions sessions = new Sessions();
   private final Watches watches = new Watches();
   /** The last index at which each topic changed. Absent topics fall back to their table. */
   private final Map<Topic, Long> topicIndex = new HashMap<>();
@@ -57,10 +58,27 @@ public final class StateStore {
   private Outcome applyOne(long index, Command c, Changes ch) {
     return switch (c) {
       case Command.Batch b -> Outcome.error("nested batch");
-      case Command.KvSet s -> kv.set(index, s, ch);
+      case Command.KvSet s -> {
+        String holder = s.acquire() != null ? s.acquire() : s.release();
+        if (holder != null && sessions.get(holder).isEmpty()) yield Outcome.error("invalid session \"" + holder + "\"");
+        yield kv.set(index, s, ch);
+      }
       case Command.KvDelete d -> kv.delete(index, d, ch);
-      case Command.CatalogRegister r -> catalog.register(index, r, ch);
-      case Command.CatalogDeregister d -> catalog.deregister(d, ch);
+      case Command.CatalogRegister r -> {
+        Outcome o = catalog.register(index, r, ch);
+        endFailedSessions(index, r.node(), ch);
+        yield o;
+      }
+      case Command.CatalogDeregister d -> {
+        Outcome o = catalog.deregister(d, ch);
+        endFailedSessions(index, d.node(), ch);
+        yield o;
+      }
+      case Command.SessionCreate sc -> createSession(index, sc.session(), ch);
+      case Command.SessionDestroy d -> {
+        endSession(index, d.id(), ch);
+        yield Outcome.OK;
+      }
       case Command.Noop n -> Outcome.OK;
       case Command.Restore r -> Outcome.error("restore must be a log entry of its own");
       case Command.Once o -> {
@@ -73,6 +91,49 @@ public final class StateStore {
         yield first;
       }
     };
+  }
+
+  private Outcome createSession(long index, Session s, Changes ch) {
+    if (s.id() == null || s.id().isEmpty()) return Outcome.error("Missing session ID");
+    if (sessions.get(s.id()).isPresent()) return Outcome.error("Session ID \"" + s.id() + "\" already exists");
+    if (catalog.node(s.node()).isEmpty()) return Outcome.error("Missing node registration for \"" + s.node() + "\"");
+    if (!s.behavior().equals(Session.RELEASE) && !s.behavior().equals(Session.DELETE)) {
+      return Outcome.error("Invalid Behavior setting \"" + s.behavior() + "\"");
+    }
+    List<HealthCheck> checks = catalog.checksOn(s.node());
+    for (String id : s.allChecks()) {
+      HealthCheck hc = checks.stream().filter(c -> c.checkId().equals(id)).findFirst().orElse(null);
+      if (hc == null) return Outcome.error("Missing check '" + id + "' registration");
+      if (hc.status() == CheckStatus.CRITICAL) return Outcome.error("Check '" + id + "' is in critical state");
+    }
+    sessions.put(s.withIndexes(index, index));
+    ch.touch(Topic.Table.SESSIONS);
+    return Outcome.OK;
+  }
+
+  private void endSession(long index, String id, Changes ch) {
+    Session s = sessions.remove(id);
+    if (s == null) return;
+    kv.sessionEnded(index, id, s.behavior().equals(Session.DELETE), ch);
+    ch.touch(Topic.Table.SESSIONS);
+  }
+
+  /**
+   * A session lives only while its node does and none of its checks is critical or gone:
+   * after any catalog change on a node, its sessions are looked at again.
+   */
+  private void endFailedSessions(long index, String node, Changes ch) {
+    if (node == null) return;
+    for (Session s : sessions.onNode(node)) {
+      boolean alive = catalog.node(node).isPresent();
+      if (alive) {
+        List<HealthCheck> checks = catalog.checksOn(node);
+        for (String id : s.allChecks()) {
+          alive &= checks.stream().anyMatch(c -> c.checkId().equals(id) && c.status() != CheckStatus.CRITICAL);
+        }
+      }
+      if (!alive) endSession(index, s.id(), ch);
+    }
   }
 
   /** Moves the index forward without a change, for log entries that are not commands. */
@@ -144,6 +205,18 @@ public final class StateStore {
     return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.keys(prefix, separator)));
   }
 
+  public Indexed<Optional<Session>> session(String id) {
+    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.get(id)));
+  }
+
+  public Indexed<List<Session>> sessions() {
+    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.all()));
+  }
+
+  public Indexed<List<Session>> sessionsOn(String node) {
+    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.onNode(node)));
+  }
+
   public int kvSize() {
     return read(kv::size);
   }
@@ -209,14 +282,14 @@ public final class StateStore {
   /** Everything needed to rebuild this store: taken under the read lock, so it is consistent. */
   public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
                       List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
-                      java.util.LinkedHashMap<String, Outcome> recentRequests) {}
+                      java.util.LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions) {}
 
   public Image image() {
     return read(() -> {
       KvStore.Image k = kv.image();
       Catalog.Image c = catalog.image();
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks(),
-          new java.util.LinkedHashMap<>(recentRequests));
+          new java.util.LinkedHashMap<>(recentRequests), sessions.image());
     });
   }
 
@@ -239,6 +312,7 @@ public final class StateStore {
       kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor()));
       catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
       // Part of the replicated state: every server must answer a resent request the same way.
+      sessions.restore(img.sessions());
       recentRequests.clear();
       if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
       topicIndex.clear();

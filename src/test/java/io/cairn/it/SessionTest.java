@@ -1,0 +1,116 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kiwiproject.consul.Consul;
+import org.kiwiproject.consul.model.session.ImmutableSession;
+
+/** Sessions and KV locks against a real agent, with plain HTTP and kiwiproject's client. */
+class SessionTest {
+  static TestAgent agent;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    agent = TestAgent.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/v1/health/node/" + TestAgent.NODE, null).contains("serfHealth"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent != null) agent.close();
+  }
+
+  static String call(String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(agent.uri(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  static String create(String body) throws Exception {
+    String out = call("PUT", "/v1/session/create", body);
+    assertThat(out).startsWith("{\"ID\":\"");
+    return out.substring(7, out.length() - 2);
+  }
+
+  @Test
+  void onlyOneSessionHoldsALockAtATime() throws Exception {
+    String a = create("{\"Name\":\"a\"}");
+    String b = create("{\"Name\":\"b\"}");
+    assertThat(call("PUT", "/v1/kv/lock/leader?acquire=" + a, "node-a")).isEqualTo("true");
+    assertThat(call("PUT", "/v1/kv/lock/leader?acquire=" + b, "node-b")).isEqualTo("false");
+    String entry = call("GET", "/v1/kv/lock/leader", null);
+    assertThat(entry).contains("\"Session\":\"" + a + "\"").contains("\"LockIndex\":1");
+    assertThat(call("PUT", "/v1/kv/lock/leader?release=" + b, "")).isEqualTo("false");
+    assertThat(call("PUT", "/v1/kv/lock/leader?release=" + a, "")).isEqualTo("true");
+    assertThat(call("PUT", "/v1/kv/lock/leader?acquire=" + b, "node-b")).isEqualTo("true");
+    assertThat(call("GET", "/v1/kv/lock/leader", null)).contains("\"LockIndex\":2");
+  }
+
+  @Test
+  void destroyingASessionReleasesOrDeletesWhatItHeld() throws Exception {
+    String rel = create("{\"Behavior\":\"release\"}");
+    String del = create("{\"Behavior\":\"delete\"}");
+    assertThat(call("PUT", "/v1/kv/held/release?acquire=" + rel, "x")).isEqualTo("true");
+    assertThat(call("PUT", "/v1/kv/held/delete?acquire=" + del, "y")).isEqualTo("true");
+    assertThat(call("PUT", "/v1/session/destroy/" + rel, null)).isEqualTo("true");
+    assertThat(call("PUT", "/v1/session/destroy/" + del, null)).isEqualTo("true");
+    assertThat(call("GET", "/v1/kv/held/release", null)).doesNotContain("\"Session\"");
+    assertThat(call("GET", "/v1/kv/held/delete?raw", null)).isEmpty();
+    assertThat(call("GET", "/v1/session/info/" + rel, null)).isEqualTo("[]");
+  }
+
+  @Test
+  void aCriticalCheckEndsTheSessionsThatDependOnIt() throws Exception {
+    call("PUT", "/v1/agent/check/register", "{\"ID\":\"guard\",\"Name\":\"guard\",\"TTL\":\"10m\",\"Status\":\"passing\"}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/v1/health/node/" + TestAgent.NODE, null).contains("\"guard\""));
+    String s = create("{\"NodeChecks\":[\"serfHealth\",\"guard\"]}");
+    assertThat(call("PUT", "/v1/kv/guarded?acquire=" + s, "v")).isEqualTo("true");
+    call("PUT", "/v1/agent/check/fail/guard", null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/v1/session/info/" + s, null).equals("[]"));
+    assertThat(call("GET", "/v1/kv/guarded", null)).doesNotContain("\"Session\"");
+  }
+
+  @Test
+  void aSessionOnACriticalCheckIsRefused() throws Exception {
+    call("PUT", "/v1/agent/check/register", "{\"ID\":\"down\",\"Name\":\"down\",\"TTL\":\"10m\"}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/v1/health/node/" + TestAgent.NODE, null).contains("\"down\""));
+    assertThat(call("PUT", "/v1/session/create", "{\"NodeChecks\":[\"down\"]}")).contains("critical");
+  }
+
+  @Test
+  void unrenewedTtlSessionExpiresAndRenewKeepsOneAlive() throws Exception {
+    String kept = create("{\"TTL\":\"10s\"}");
+    String dropped = create("{\"TTL\":\"10s\"}");
+    assertThat(call("PUT", "/v1/session/renew/" + kept, null)).contains(kept).contains("\"TTL\":\"10s\"");
+    long start = System.nanoTime();
+    // Renew one every few seconds; the other must be gone within 2 x TTL (plus a tick).
+    await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+      call("PUT", "/v1/session/renew/" + kept, null);
+      return call("GET", "/v1/session/info/" + dropped, null).equals("[]");
+    });
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(9));
+    assertThat(call("GET", "/v1/session/info/" + kept, null)).contains(kept);
+    assertThat(call("PUT", "/v1/session/renew/nope", null)).contains("not found");
+  }
+
+  @Test
+  void kiwiClientTakesAndReleasesALock() {
+    Consul consul = Consul.builder().withHostAndPort(com.google.common.net.HostAndPort.fromParts("127.0.0.1", agent.port())).build();
+    String id = consul.sessionClient().createSession(ImmutableSession.builder().name("kiwi").build()).getId();
+    assertThat(consul.keyValueClient().acquireLock("kiwi/lock", "me", id)).isTrue();
+    assertThat(consul.keyValueClient().getValue("kiwi/lock").orElseThrow().getSession()).contains(id);
+    assertThat(consul.keyValueClient().releaseLock("kiwi/lock", id)).isTrue();
+    assertThat(consul.sessionClient().getSessionInfo(id)).isPresent();
+    consul.sessionClient().destroySession(id);
+    assertThat(consul.sessionClient().getSessionInfo(id)).isEmpty();
+  }
+}
