@@ -20,6 +20,7 @@ import java.util.Map;
  */
 final class AgentApi {
   private static final int MAX_BODY = 1024 * 1024;
+  private static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(1);
   private final ApiContext ctx;
 
   AgentApi(ApiContext ctx) {
@@ -35,12 +36,12 @@ final class AgentApi {
     r.route("PUT", "/v1/agent/service/register", this::registerService);
     r.route("GET,PUT", "/v1/agent/service/deregister/", (req, id) -> {
       ctx.local().removeService(id);
-      return Reply.ok();
+      return synced();
     });
     r.route("PUT", "/v1/agent/check/register", this::registerCheck);
     r.route("GET,PUT", "/v1/agent/check/deregister/", (req, id) -> {
       ctx.local().removeCheck(id);
-      return Reply.ok();
+      return synced();
     });
     r.route("GET,PUT", "/v1/agent/check/pass/", (req, id) -> ttl(id, CheckStatus.PASSING, req.param("note")));
     r.route("GET,PUT", "/v1/agent/check/warn/", (req, id) -> ttl(id, CheckStatus.WARNING, req.param("note")));
@@ -48,11 +49,11 @@ final class AgentApi {
     r.route("PUT", "/v1/agent/check/update/", this::updateCheck);
     r.route("PUT", "/v1/agent/maintenance", (req, rest) -> {
       ctx.local().setNodeMaintenance(enable(req), req.param("reason"));
-      return Reply.ok();
+      return synced();
     });
     r.route("PUT", "/v1/agent/service/maintenance/", (req, id) -> {
       ctx.local().setServiceMaintenance(id, enable(req), req.param("reason"));
-      return Reply.ok();
+      return synced();
     });
     r.route("PUT", "/v1/agent/reload", (req, rest) -> {
       ctx.agent().reload();
@@ -78,6 +79,15 @@ final class AgentApi {
       o.put("FIPS", "");
       return Reply.json(o);
     });
+  }
+
+  /**
+   * Answers an agent write once the catalog has it (bounded: a server that is away delays the
+   * answer by at most a second, the change is still made and synced later).
+   */
+  private Reply synced() throws InterruptedException {
+    ctx.local().awaitSynced(ctx.local().changeCount(), SYNC_WAIT);
+    return Reply.ok();
   }
 
   private ObjectNode self() {
@@ -169,19 +179,19 @@ final class AgentApi {
     Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "service");
     Definitions.ServiceDefinition def = Definitions.service(f, false, ctx.agent().scriptChecksEnabled());
     ctx.local().addService(def.service(), def.checks(), req.flag("replace-existing-checks"));
-    return Reply.ok();
+    return synced();
   }
 
   private Reply registerCheck(ApiRequest req, String rest) throws Exception {
     Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "check");
     CheckDefinition def = Definitions.check(f, null, null, null, false, ctx.agent().scriptChecksEnabled());
     ctx.local().addCheck(def);
-    return Reply.ok();
+    return synced();
   }
 
-  private Reply ttl(String id, CheckStatus status, String note) {
+  private Reply ttl(String id, CheckStatus status, String note) throws InterruptedException {
     ctx.local().updateTtl(id, status, note == null ? "" : note);
-    return Reply.ok();
+    return synced();
   }
 
   private Reply updateCheck(ApiRequest req, String id) throws Exception {
@@ -191,7 +201,7 @@ final class AgentApi {
         .orElseThrow(() -> ApiException.badRequest("Invalid check status: \"" + st + "\""));
     String output = f.text("Output");
     ctx.local().updateTtl(id, status, output == null ? "" : output);
-    return Reply.ok();
+    return synced();
   }
 
   private static boolean enable(ApiRequest req) {

@@ -142,7 +142,10 @@ public final class AntiEntropy implements AutoCloseable {
 
   private void pushPending() {
     LocalState.Pending p = local.takePending();
-    if (p.isEmpty()) return;
+    if (p.isEmpty()) {
+      local.pushed(p.changeCount());
+      return;
+    }
     try {
       String node = local.node().name();
       for (String id : p.removedServices()) require(port.write(new Command.CatalogDeregister(node, id, null)));
@@ -168,6 +171,7 @@ public final class AntiEntropy implements AutoCloseable {
         local.markSynced(hc);
       }
       syncedRounds++;
+      local.pushed(p.changeCount());
     } catch (RuntimeException e) {
       local.requeue(p);
       throw e;

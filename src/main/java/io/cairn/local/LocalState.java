@@ -42,6 +42,9 @@ public final class LocalState implements CheckRunners.Listener {
   final Set<String> removedServices = new LinkedHashSet<>();
   final Set<String> removedChecks = new LinkedHashSet<>();
   private Runnable onDirty = () -> {};
+  /** Counts local changes; {@code pushed} is the count the catalog has caught up with. */
+  private long changes;
+  private long pushed;
 
   public LocalState(NodeIdentity node, Clock clock, Duration checkUpdateInterval) {
     this.node = node;
@@ -53,6 +56,40 @@ public final class LocalState implements CheckRunners.Listener {
   public synchronized void attach(CheckRunners runners, Runnable onDirty) {
     this.runners = runners;
     this.onDirty = onDirty;
+  }
+
+  private void dirty() {
+    synchronized (this) {
+      changes++;
+    }
+    onDirty.run();
+  }
+
+  /** How many local changes there have been so far. */
+  public synchronized long changeCount() {
+    return changes;
+  }
+
+  /**
+   * Waits (at most {@code timeout}) until the catalog holds every local change up to
+   * {@code count}. Lets the agent API answer a registration after it is visible cluster-wide,
+   * so that "register, then query health" works without a race.
+   */
+  public synchronized boolean awaitSynced(long count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pushed < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  synchronized void pushed(long count) {
+    if (count > pushed) {
+      pushed = count;
+      notifyAll();
+    }
   }
 
   public NodeIdentity node() {
@@ -81,7 +118,7 @@ public final class LocalState implements CheckRunners.Listener {
       for (CheckDefinition def : serviceChecks) addCheckLocked(def);
     }
     LOG.info("service registered service={} name={}", service.id(), service.name());
-    onDirty.run();
+    dirty();
   }
 
   public void removeService(String id) {
@@ -92,7 +129,7 @@ public final class LocalState implements CheckRunners.Listener {
       removedServices.add(id);
     }
     LOG.info("service deregistered service={}", id);
-    onDirty.run();
+    dirty();
   }
 
   public synchronized Map<String, ServiceInstance> services() {
@@ -112,7 +149,7 @@ public final class LocalState implements CheckRunners.Listener {
       }
       addCheckLocked(def);
     }
-    onDirty.run();
+    dirty();
   }
 
   private void addCheckLocked(CheckDefinition def) {
@@ -135,7 +172,7 @@ public final class LocalState implements CheckRunners.Listener {
       if (!checks.containsKey(id)) throw new UnknownCheckException("Unknown check ID \"" + id + "\". Ensure that the check ID is passed, not the check name.");
       removeCheckLocked(id);
     }
-    onDirty.run();
+    dirty();
   }
 
   private void removeCheckLocked(String id) {
@@ -199,7 +236,7 @@ public final class LocalState implements CheckRunners.Listener {
     c.output = r.output();
     if (statusChanged) {
       dirtyChecks.add(c.id);
-      onDirty.run();
+      dirty();
     } else if (outputChanged && c.outputDueAt == 0) {
       // Output alone is news worth one write per checkUpdateInterval, not one per run.
       c.outputDueAt = clock.millis() + checkUpdateInterval.toMillis();
@@ -236,7 +273,7 @@ public final class LocalState implements CheckRunners.Listener {
         LOG.info("maintenance disabled check={}", id);
       }
     }
-    onDirty.run();
+    dirty();
   }
 
   // --- for the sync loop ---
@@ -305,7 +342,7 @@ public final class LocalState implements CheckRunners.Listener {
   /** Takes what awaits sync, clearing it; what fails to sync is handed back with {@link #requeue}. */
   synchronized Pending takePending() {
     Pending p = new Pending(new ArrayList<>(removedServices), new ArrayList<>(removedChecks),
-        new ArrayList<>(dirtyServices), new ArrayList<>(dirtyChecks));
+        new ArrayList<>(dirtyServices), new ArrayList<>(dirtyChecks), changes);
     removedServices.clear();
     removedChecks.clear();
     dirtyServices.clear();
@@ -329,7 +366,8 @@ public final class LocalState implements CheckRunners.Listener {
   }
 
   /** The ids that one sync round handles. */
-  record Pending(List<String> removedServices, List<String> removedChecks, List<String> services, List<String> checks) {
+  record Pending(List<String> removedServices, List<String> removedChecks, List<String> services, List<String> checks,
+                 long changeCount) {
     boolean isEmpty() {
       return removedServices.isEmpty() && removedChecks.isEmpty() && services.isEmpty() && checks.isEmpty();
     }
