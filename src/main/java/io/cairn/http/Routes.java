@@ -18,6 +18,7 @@ final class Routes {
     new SnapshotApi(ctx).register(r);
     new OperatorApi(ctx).register(r);
     new SessionApi(ctx).register(r);
+    new TxnApi(ctx).register(r);
     return r;
   }
 }

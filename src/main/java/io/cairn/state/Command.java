@@ -21,6 +21,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.Restore.class, name = "restore"),
     @JsonSubTypes.Type(value = Command.Once.class, name = "once"),
     @JsonSubTypes.Type(value = Command.SessionCreate.class, name = "session-create"),
+    @JsonSubTypes.Type(value = Command.Txn.class, name = "txn"),
     @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
 })
 public sealed interface Command {
@@ -36,6 +37,13 @@ public sealed interface Command {
   record KvSet(String key, byte[] value, long flags, Long cas, String acquire, String release) implements Command {
     public KvSet(String key, byte[] value, long flags, Long cas) {
       this(key, value, flags, cas, null, null);
+    }
+  }
+
+  /** KV operations applied all together or not at all. */
+  record Txn(List<TxnOp> ops) implements Command {
+    public Txn {
+      ops = ops == null ? List.of() : List.copyOf(ops);
     }
   }
 

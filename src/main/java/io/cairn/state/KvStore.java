@@ -71,6 +71,18 @@ final class KvStore {
     tombstones.values().removeIf(i -> i <= cut);
   }
 
+  /** Writes an entry as is (a committed transaction). */
+  void put(KvEntry e, Changes ch) {
+    entries.put(e.key(), e);
+    tombstones.remove(e.key());
+    ch.kv(e.key());
+  }
+
+  /** Deletes a key if present (a committed transaction). */
+  void removeKey(long index, String key, Changes ch) {
+    if (entries.containsKey(key)) remove(index, key, ch);
+  }
+
   /** After a restore: every key and prefix reports at least this index. */
   void raiseFloor(long index) {
     reapedFloor = Math.max(reapedFloor, index);

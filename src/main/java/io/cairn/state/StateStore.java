@@ -74,6 +74,12 @@ public final class StateStore {
         endFailedSessions(index, d.node(), ch);
         yield o;
       }
+      case Command.Txn t -> {
+        Transaction txn = new Transaction(kv, index);
+        TxnResult r = txn.run(t.ops(), id -> sessions.get(id).isPresent());
+        if (r.committed()) txn.commit(ch);
+        yield new Outcome(r.committed(), null, r);
+      }
       case Command.SessionCreate sc -> createSession(index, sc.session(), ch);
       case Command.SessionDestroy d -> {
         endSession(index, d.id(), ch);
