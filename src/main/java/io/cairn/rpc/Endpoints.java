@@ -39,6 +39,28 @@ public final class Endpoints {
     this.store = store;
     this.datacenter = datacenter;
     this.rpc = rpc;
+    store.onSessionEnd((session, keys) -> {
+      long until = System.nanoTime() + session.lockDelayNanos();
+      keys.forEach(k -> lockDelays.merge(k, until, Math::max));
+    });
+  }
+
+  /**
+   * Lock-delay: after a session ends, the locks it held cannot be taken for its LockDelay
+   * (default 15 s), so that a holder that merely lost contact has time to notice and stop.
+   */
+  private final java.util.Map<String, Long> lockDelays = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private boolean inLockDelay(Command command) {
+    Command c = command instanceof Command.Once o ? o.command() : command;
+    if (!(c instanceof Command.KvSet set) || set.acquire() == null || lockDelays.isEmpty()) return false;
+    Long until = lockDelays.get(set.key());
+    if (until == null) return false;
+    if (System.nanoTime() - until >= 0) {
+      lockDelays.remove(set.key(), until);
+      return false;
+    }
+    return true;
   }
 
   /** Raft is up (in bootstrap-expect mode this comes after the interfaces are already serving). */
@@ -132,7 +154,7 @@ public final class Endpoints {
     while (true) {
       RaftNode r = raft;
       try {
-        if (r != null && r.isLeader()) return r.apply(command, WRITE_TIMEOUT);
+        if (r != null && r.isLeader()) return inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT);
         String leader = r == null ? null : r.leaderRpcAddress();
         if (leader != null) {
           return rpc.post(leader, "/rpc/apply", command, RpcServer.Applied.class, WRITE_TIMEOUT, true).outcome();
@@ -154,7 +176,7 @@ public final class Endpoints {
     if (forwarded) {
       if (r == null || !r.isLeader()) throw new NoLeaderException();
       try {
-        return new RpcServer.Applied(r.apply(command, WRITE_TIMEOUT));
+        return new RpcServer.Applied(inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT));
       } catch (NotLeaderException e) {
         throw new NoLeaderException();
       }

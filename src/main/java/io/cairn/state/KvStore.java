@@ -89,7 +89,7 @@ final class KvStore {
   }
 
   /** A session ended: its locks are released (modify index moves) or its keys deleted. */
-  void sessionEnded(long index, String sessionId, boolean deleteKeys, Changes ch) {
+  List<String> sessionEnded(long index, String sessionId, boolean deleteKeys, Changes ch) {
     List<KvEntry> held = new ArrayList<>();
     for (KvEntry e : entries.values()) if (sessionId.equals(e.session())) held.add(e);
     for (KvEntry e : held) {
@@ -100,6 +100,7 @@ final class KvStore {
         ch.kv(e.key());
       }
     }
+    return held.stream().map(KvEntry::key).toList();
   }
 
   Optional<KvEntry> get(String key) {

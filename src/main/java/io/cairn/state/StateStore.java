@@ -19,6 +19,7 @@ public final class StateStore {
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
   private final Sessions sessions = new Sessions();
+  private java.util.function.BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private final Watches watches = new Watches();
   /** The last index at which each topic changed. Absent topics fall back to their table. */
   private final Map<Topic, Long> topicIndex = new HashMap<>();
@@ -120,8 +121,17 @@ public final class StateStore {
   private void endSession(long index, String id, Changes ch) {
     Session s = sessions.remove(id);
     if (s == null) return;
-    kv.sessionEnded(index, id, s.behavior().equals(Session.DELETE), ch);
+    List<String> released = kv.sessionEnded(index, id, s.behavior().equals(Session.DELETE), ch);
     ch.touch(Topic.Table.SESSIONS);
+    if (!released.isEmpty() && s.lockDelayNanos() > 0) sessionEnded.accept(s, released);
+  }
+
+  /**
+   * Told which keys a session held when it ended, for lock-delay: a timing rule kept in memory
+   * by the caller (as Consul's leader does), since this store has no clock.
+   */
+  public void onSessionEnd(java.util.function.BiConsumer<Session, List<String>> listener) {
+    this.sessionEnded = listener;
   }
 
   /**

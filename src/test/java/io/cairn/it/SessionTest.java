@@ -113,4 +113,16 @@ class SessionTest {
     consul.sessionClient().destroySession(id);
     assertThat(consul.sessionClient().getSessionInfo(id)).isEmpty();
   }
+
+  @Test
+  void locksOfAnEndedSessionWaitOutItsLockDelay() throws Exception {
+    String first = create("{\"LockDelay\":\"3s\"}");
+    String second = create("{}");
+    assertThat(call("PUT", "/v1/kv/delayed?acquire=" + first, "a")).isEqualTo("true");
+    assertThat(call("PUT", "/v1/session/destroy/" + first, null)).isEqualTo("true");
+    long ended = System.nanoTime();
+    assertThat(call("PUT", "/v1/kv/delayed?acquire=" + second, "b")).isEqualTo("false");
+    await().atMost(Duration.ofSeconds(10)).until(() -> call("PUT", "/v1/kv/delayed?acquire=" + second, "b").equals("true"));
+    assertThat(Duration.ofNanos(System.nanoTime() - ended)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+  }
 }
