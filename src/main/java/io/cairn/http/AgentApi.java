@@ -12,6 +12,7 @@ import io.cairn.state.ServiceInstance;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,13 @@ final class AgentApi {
     r.route("GET", "/v1/agent/services", (req, rest) -> services());
     r.route("GET", "/v1/agent/service/", this::service);
     r.route("GET", "/v1/agent/checks", (req, rest) -> checks());
+    r.route("GET", "/v1/agent/health/service/id/", (req, id) -> localHealth(req, ctx.local().service(id)
+        .map(List::of).orElseThrow(() -> ApiException.notFound("ServiceId " + id + " not found")), false));
+    r.route("GET", "/v1/agent/health/service/name/", (req, name) -> {
+      List<ServiceInstance> mine = ctx.local().services().values().stream().filter(s -> s.name().equals(name)).toList();
+      if (mine.isEmpty()) throw ApiException.notFound("ServiceName " + name + " Not Found");
+      return localHealth(req, mine, true);
+    });
     r.route("PUT", "/v1/agent/service/register", this::registerService);
     r.route("GET,PUT", "/v1/agent/service/deregister/", (req, id) -> {
       ctx.local().removeService(id);
@@ -167,6 +175,41 @@ final class AgentApi {
         .digest(Wire.JSON.writeValueAsString(o).getBytes(StandardCharsets.UTF_8))).substring(0, 16);
     o.put("ContentHash", hash);
     return Reply.json(o).withHeader("X-Consul-ContentHash", hash);
+  }
+
+  /**
+   * Consul's local health endpoints, for load balancers that ask the agent directly: the
+   * status code says it all (200 passing, 429 warning, 503 critical); ?format=text gives it as text.
+   */
+  private Reply localHealth(ApiRequest req, List<ServiceInstance> services, boolean asList) {
+    String dc = ctx.agent().self().datacenter();
+    List<HealthCheck> all = ctx.local().checks();
+    CheckStatus worstOverall = CheckStatus.PASSING;
+    ArrayNode list = Wire.array();
+    for (ServiceInstance s : services) {
+      CheckStatus worst = CheckStatus.PASSING;
+      ArrayNode checks = Wire.array();
+      for (HealthCheck c : all) {
+        if (c.serviceId().equals(s.id()) || c.isNodeCheck()) {
+          worst = worst.worst(c.status());
+          checks.add(Wire.check(c));
+        }
+      }
+      worstOverall = worstOverall.worst(worst);
+      ObjectNode o = Wire.object();
+      o.put("AggregatedStatus", worst.wireName());
+      o.set("Service", Wire.agentService(s, dc, false));
+      o.set("Checks", checks);
+      list.add(o);
+    }
+    int code = switch (worstOverall) {
+      case PASSING -> 200;
+      case WARNING -> 429;
+      case CRITICAL -> 503;
+    };
+    if ("text".equals(req.param("format"))) return Reply.text(code, worstOverall.wireName());
+    Reply reply = Reply.json(asList ? list : list.get(0));
+    return new Reply(code, reply.contentType(), null, reply.json(), null, reply.headers());
   }
 
   private Reply checks() {

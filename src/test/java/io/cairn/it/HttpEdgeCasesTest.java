@@ -449,4 +449,19 @@ class HttpEdgeCasesTest {
       assertThat(json(get("/v1/health/checks/sync"))).isEmpty();
     });
   }
+
+  @Test
+  void agentLocalHealthAnswersWithTheStatusAsTheCode() {
+    put("/v1/agent/service/register", "{\"Name\":\"lb\",\"ID\":\"lb1\",\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}");
+    HttpResponse<String> ok = get("/v1/agent/health/service/id/lb1");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(json(ok).path("AggregatedStatus").asText()).isEqualTo("passing");
+    put("/v1/agent/check/warn/service:lb1", "");
+    assertThat(get("/v1/agent/health/service/name/lb").statusCode()).isEqualTo(429);
+    put("/v1/agent/check/fail/service:lb1", "");
+    HttpResponse<String> text = get("/v1/agent/health/service/name/lb?format=text");
+    assertThat(text.statusCode()).isEqualTo(503);
+    assertThat(text.body()).isEqualTo("critical");
+    assertThat(get("/v1/agent/health/service/id/nope").statusCode()).isEqualTo(404);
+  }
 }
