@@ -213,6 +213,31 @@ class DnsTest {
     assertThat(m.getRcode()).isEqualTo(Rcode.NXDOMAIN);
   }
 
+  @Test
+  void dnsmasqForwardingTheDomainToTheAgentAnswersAsTheAgentDoes() throws Exception {
+    int port = TestAgent.freePort();
+    Process dnsmasq = new ProcessBuilder("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--port=" + port,
+        "--listen-address=127.0.0.1", "--bind-interfaces", "--server=/consul/127.0.0.1#" + dnsPort())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !digAt(port, "+short", "ext2.node.consul").isEmpty());
+      assertThat(digAt(port, "+short", "web.service.consul")).containsExactlyInAnyOrder("127.0.0.1", "10.1.0.1");
+      assertThat(digAt(port, "+short", "_web._tcp.service.consul", "SRV")).hasSize(2);
+      assertThat(String.join("\n", digAt(port, "nope.service.consul"))).contains("NXDOMAIN");
+    } finally {
+      dnsmasq.destroy();
+      dnsmasq.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  static List<String> digAt(int port, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), "+time=2", "+tries=1"));
+    cmd.addAll(Arrays.asList(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("dig finished").isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+  }
+
   /** A tiny upstream resolver on loopback: answers example.org, NXDOMAIN otherwise; or never answers. */
   static final class FakeUpstream implements AutoCloseable {
     private final DatagramSocket socket;
