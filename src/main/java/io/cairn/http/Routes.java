@@ -7,6 +7,7 @@ final class Routes {
   static Router build(ApiContext ctx) {
     Router r = new Router();
     new AgentApi(ctx).register(r);
+    new MetricsApi(ctx).register(r);
     if (ctx.isClient()) {
       new ServerProxy(ctx.servers()).register(r);
       return r;

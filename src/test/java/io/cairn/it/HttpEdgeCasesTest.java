@@ -464,4 +464,14 @@ class HttpEdgeCasesTest {
     assertThat(text.body()).isEqualTo("critical");
     assertThat(get("/v1/agent/health/service/id/nope").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void metricsComeAsJsonOrPrometheusText() {
+    HttpResponse<String> json = get("/v1/agent/metrics");
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json(json).path("Gauges").findValuesAsText("Name")).contains("consul.raft.applied_index", "consul.kvs.entries");
+    HttpResponse<String> prom = get("/v1/agent/metrics?format=prometheus");
+    assertThat(prom.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(prom.body()).containsPattern("(?m)^consul_server_isLeader 1$").contains("# TYPE consul_kvs_entries gauge");
+  }
 }

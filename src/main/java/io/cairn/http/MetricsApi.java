@@ -1,0 +1,67 @@
+package io.cairn.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * /v1/agent/metrics: a few gauges an operator watches, as Consul's JSON or, with
+ * ?format=prometheus, Prometheus's text format (names with dots turned to underscores).
+ */
+final class MetricsApi {
+  private final ApiContext ctx;
+
+  MetricsApi(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void register(Router r) {
+    r.route("GET", "/v1/agent/metrics", (req, rest) -> {
+      Map<String, Double> gauges = gauges();
+      if ("prometheus".equals(req.param("format"))) return prometheus(gauges);
+      ObjectNode out = Wire.object();
+      out.put("Timestamp", Instant.now().toString());
+      ArrayNode g = out.putArray("Gauges");
+      gauges.forEach((name, value) -> g.addObject().put("Name", name).put("Value", value).putObject("Labels"));
+      out.putArray("Points");
+      out.putArray("Counters");
+      out.putArray("Samples");
+      return Reply.json(out);
+    });
+  }
+
+  private Map<String, Double> gauges() {
+    var store = ctx.endpoints().store();
+    Map<String, Double> g = new LinkedHashMap<>();
+    if (!ctx.isClient()) {
+      g.put("consul.raft.applied_index", (double) store.lastIndex());
+      g.put("consul.server.isLeader", ctx.endpoints().isLeader() ? 1.0 : 0.0);
+      g.put("consul.raft.peers", (double) ctx.endpoints().peers().size());
+      g.put("consul.kvs.entries", (double) store.kvSize());
+      g.put("consul.catalog.nodes", (double) store.nodes().value().size());
+      g.put("consul.catalog.services", (double) store.services().value().size());
+      g.put("consul.blocking_queries.watches", (double) store.openWatches());
+    }
+    g.put("consul.agent.services", (double) ctx.local().services().size());
+    g.put("consul.agent.checks", (double) ctx.local().checks().size());
+    var mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    g.put("consul.runtime.heap_used_bytes", (double) mem.getUsed());
+    g.put("consul.runtime.num_threads", (double) ManagementFactory.getThreadMXBean().getThreadCount());
+    return g;
+  }
+
+  private static Reply prometheus(Map<String, Double> gauges) {
+    StringBuilder b = new StringBuilder();
+    gauges.forEach((name, value) -> {
+      String n = name.replace('.', '_');
+      b.append("# HELP ").append(n).append(' ').append(name).append('\n');
+      b.append("# TYPE ").append(n).append(" gauge\n");
+      b.append(n).append(' ').append(value % 1 == 0 ? Long.toString(value.longValue()) : Double.toString(value)).append('\n');
+    });
+    Reply r = Reply.text(200, b.toString());
+    return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", r.body(), null, null, r.headers());
+  }
+}
