@@ -49,6 +49,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private final ServerMode server;
   private final ClientMode client;
   private final StateStore store;
+  private RemoteCatalogView remoteView;
   private final LocalState local;
   private final CheckRunners runners;
   private final AntiEntropy antiEntropy;
@@ -93,7 +94,8 @@ public final class Agent implements AgentControl, AutoCloseable {
     http.start();
     if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler());
     if (config.dnsPort() >= 0) {
-      CatalogView view = server != null ? CatalogView.of(store) : new RemoteCatalogView(client.servers());
+      if (client != null) remoteView = new RemoteCatalogView(client.servers());
+      CatalogView view = server != null ? CatalogView.of(store) : remoteView;
       dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
           new DnsHandler(config.dns(), view, config.datacenter()));
       dns.start();
@@ -255,6 +257,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     endpoints.stopBlocking();
     http.close(2);
     if (dns != null) dns.close();
+    if (remoteView != null) remoteView.close();
     antiEntropy.close();
     runners.close();
     if (server != null) server.close();

@@ -10,18 +10,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A client agent's view of the catalog for DNS: asked of a server (a stale read, never the
- * leader's), and kept for one second, so that a burst of queries for a name costs one round
- * trip. A fuller design keeps a watched local copy per name (DESIGN.md); this is its first step.
+ * A client agent's view of the catalog for DNS (DESIGN.md: DNS never costs a server round
+ * trip). The first query for a name fetches it from a server; from then on one blocking query
+ * per name keeps the local copy current, so answers come from memory. A name not asked about
+ * for {@link #IDLE_NANOS} is dropped and its watch ends.
  */
-public final class RemoteCatalogView implements CatalogView {
-  private static final long TTL_NANOS = 1_000_000_000L;
-  private final ServerList servers;
-  private final Map<CatalogViewQuery, Cached> cache = new ConcurrentHashMap<>();
+public final class RemoteCatalogView implements CatalogView, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteCatalogView.class);
+  static final long IDLE_NANOS = 10L * 60 * 1_000_000_000L;
+  private static final long WAIT_MILLIS = 5 * 60_000L;
+  private static final int MAX_WATCHED = 10_000;
 
-  private record Cached(long at, CatalogViewQuery.Answer answer) {}
+  private final ServerList servers;
+  private final Map<CatalogViewQuery, Watched> watched = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /** One name's local copy and the thread keeping it current. */
+  private final class Watched {
+    final CatalogViewQuery query;
+    volatile CatalogViewQuery.Answer answer;
+    volatile long lastAsked = System.nanoTime();
+
+    Watched(CatalogViewQuery query, CatalogViewQuery.Answer first) {
+      this.query = query;
+      this.answer = first;
+    }
+
+    void follow() {
+      while (!closed && System.nanoTime() - lastAsked < IDLE_NANOS) {
+        try {
+          answer = servers.call("/rpc/view", query.after(answer.index(), WAIT_MILLIS), CatalogViewQuery.Answer.class,
+              java.time.Duration.ofMillis(WAIT_MILLIS + WAIT_MILLIS / 16 + 10_000));
+        } catch (IOException e) {
+          LOG.debug("watch {} {}: {}", query.op(), query.name(), e.getMessage());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            break;
+          }
+        }
+      }
+      watched.remove(query, this);
+    }
+  }
 
   public RemoteCatalogView(ServerList servers) {
     this.servers = servers;
@@ -29,17 +64,22 @@ public final class RemoteCatalogView implements CatalogView {
 
   private CatalogViewQuery.Answer ask(String op, String name) {
     CatalogViewQuery q = new CatalogViewQuery(op, name);
-    long now = System.nanoTime();
-    Cached c = cache.get(q);
-    if (c != null && now - c.at() < TTL_NANOS) return c.answer();
+    Watched w = watched.get(q);
+    if (w != null) {
+      w.lastAsked = System.nanoTime();
+      return w.answer;
+    }
+    CatalogViewQuery.Answer first;
     try {
-      CatalogViewQuery.Answer a = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
-      if (cache.size() > 10_000) cache.clear();
-      cache.put(q, new Cached(now, a));
-      return a;
+      first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (watched.size() < MAX_WATCHED) {
+      Watched fresh = new Watched(q, first);
+      if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
+    }
+    return first;
   }
 
   @Override
@@ -65,5 +105,10 @@ public final class RemoteCatalogView implements CatalogView {
   @Override
   public long index() {
     return ask("services", null).index();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
   }
 }

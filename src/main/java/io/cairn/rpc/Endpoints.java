@@ -133,6 +133,10 @@ public final class Endpoints {
     return new QueryMeta(Math.max(1, index), r != null && r.knownLeader(), r == null ? 0 : Math.max(0, r.lastContactMillis()));
   }
 
+  public boolean isStopping() {
+    return stopping;
+  }
+
   /** Shutdown has begun: held blocking queries answer at once with what they have. */
   public void stopBlocking() {
     stopping = true;

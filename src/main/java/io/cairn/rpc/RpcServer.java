@@ -49,7 +49,8 @@ public final class RpcServer implements AutoCloseable {
     connector = new ServerConnector(server);
     connector.setHost(address.getHostString());
     connector.setPort(address.getPort());
-    connector.setIdleTimeout(60_000);
+    // Client agents' DNS watches are blocking queries held up to 10 minutes (+ jitter).
+    connector.setIdleTimeout(11 * 60_000L);
     server.addConnector(connector);
     server.setHandler(new Handler.Abstract() {
       @Override
@@ -101,7 +102,8 @@ public final class RpcServer implements AutoCloseable {
         case "/rpc/readindex" -> endpoints.leaderReadIndex();
         case "/rpc/heartbeat" -> heartbeats.beat(RpcClient.JSON.readValue(body, Heartbeats.Beat.class), forwarded, rpc);
         case "/rpc/node" -> nodeCatalog(RpcClient.JSON.readValue(body, ClientCatalogPort.NodeQuery.class).node());
-        case "/rpc/view" -> CatalogViewQuery.answer(endpoints.store(), RpcClient.JSON.readValue(body, CatalogViewQuery.class));
+        case "/rpc/view" -> CatalogViewQuery.answer(endpoints.store(), RpcClient.JSON.readValue(body, CatalogViewQuery.class),
+            endpoints::isStopping);
         case "/rpc/servers" -> cluster.servers();
         case "/rpc/session-renew" -> endpoints.renewOnLeader(RpcClient.JSON.readValue(body, Endpoints.RenewRequest.class));
         case "/rpc/hello" -> cluster.hello(RpcClient.JSON.readValue(body, ServerInfo.class));
@@ -112,6 +114,10 @@ public final class RpcServer implements AutoCloseable {
           yield Map.of("error", "no such RPC");
         }
       };
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = 503;
+      answer = Map.of("error", "server is shutting down");
     } catch (NoLeaderException e) {
       status = 503;
       answer = Map.of("error", e.getMessage());

@@ -46,11 +46,16 @@ public final class ServerList {
 
   /** One RPC to some server, trying each once before giving up. */
   public <T> T call(String path, Object body, Class<T> answer) throws IOException {
+    return call(path, body, answer, CALL_TIMEOUT);
+  }
+
+  /** As above, with a timeout for calls the server may hold (blocking queries). */
+  public <T> T call(String path, Object body, Class<T> answer, Duration timeout) throws IOException {
     IOException last = null;
     for (int i = 0; i < Math.max(1, servers.size()); i++) {
       String server = pick();
       try {
-        return client.post(server, path, body, answer, CALL_TIMEOUT, false);
+        return client.post(server, path, body, answer, timeout, false);
       } catch (IOException e) {
         last = e;
         failed(server);
