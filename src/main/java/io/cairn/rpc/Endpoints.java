@@ -25,8 +25,11 @@ public final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READ_BARRIER_TIMEOUT = Duration.ofSeconds(5);
-  /** How long a write waits for a leader to appear (an election takes well under a second). */
-  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
+  /**
+   * How long a request waits for a leader to appear (an election takes well under a second):
+   * Consul's rpc_hold_timeout, 7 s, under common clients' 10 s read timeouts.
+   */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(7);
 
   private final StateStore store;
   private final String datacenter;
@@ -80,13 +83,29 @@ public final class Endpoints {
   public <T> QueryResult<T> read(QueryOptions opts, List<Topic> topics, Function<StateStore, Indexed<T>> query)
       throws InterruptedException {
     checkDatacenter(opts.datacenter());
-    RaftNode r = raft;
-    if (opts.consistency() != Consistency.STALE) {
-      if (r == null) throw new NoLeaderException();
-      readBarrier(r);
-    }
+    if (opts.consistency() != Consistency.STALE) awaitReadable();
     Indexed<T> result = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query, () -> stopping);
     return new QueryResult<>(result.value(), meta(result.index()));
+  }
+
+  /**
+   * Passes the read barrier, holding the read while there is no leader (an election takes well
+   * under a second) for up to {@link #LEADER_WAIT}, as Consul holds RPCs (rpc_hold_timeout)
+   * rather than failing them at the first blip.
+   */
+  private void awaitReadable() {
+    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    while (true) {
+      RaftNode r = raft;
+      try {
+        if (r == null) throw new NoLeaderException();
+        readBarrier(r);
+        return;
+      } catch (NoLeaderException e) {
+        if (System.nanoTime() > deadline || stopping) throw e;
+        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      }
+    }
   }
 
   /**
