@@ -18,6 +18,10 @@ final class Logging {
     set("org.slf4j.simpleLogger.defaultLogLevel", "info");
     set("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
     set("org.slf4j.simpleLogger.log.org.apache.ratis.thirdparty", "warn");
+    // Ratis logs every failed dial to a peer that is not up yet as an ERROR with a stack
+    // trace; our own log says what matters (leader changes, joins, start failures).
+    set("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
+    set("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
   }
 
   /** Applies the agent's -log-level; takes effect for loggers created afterwards. */

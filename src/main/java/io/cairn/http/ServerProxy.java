@@ -59,6 +59,10 @@ final class ServerProxy {
       } catch (IOException e) {
         last = e;
         servers.failed(server);
+        // A write that may have reached a server must not be sent again to another: only a
+        // refused connection (nothing sent) or a read is retried.
+        boolean notSent = e instanceof java.net.ConnectException;
+        if (!notSent && !req.method().equals("GET")) throw new io.cairn.rpc.NoLeaderException();
       }
     }
     throw new io.cairn.rpc.NoLeaderException();

@@ -291,12 +291,14 @@ public final class RaftNode implements AutoCloseable {
         .setMessage(Message.EMPTY).setType(RaftClientRequest.readRequestType()).build();
     try {
       RaftClientReply r = server.submitClientRequestAsync(req).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!r.isSuccess()) throw failureOf(r, r.getException());
+      if (!r.isSuccess()) throw new NotLeaderException(leaderRpcAddress());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
     } catch (IOException | ExecutionException e) {
-      throw failureOf(null, e.getCause() != null ? e.getCause() : e);
+      // Whatever the cause (a step-down racing this read, a transport that cannot do it),
+      // leadership was not confirmed: say so, and let the caller wait for a leader.
+      throw new NotLeaderException(leaderRpcAddress());
     } catch (TimeoutException e) {
       throw new NotLeaderException(null);
     }

@@ -26,8 +26,10 @@ public final class ClientCatalogPort implements CatalogPort {
 
   @Override
   public Outcome write(Command command) {
+    // One request id for every server tried: a resend elsewhere must not apply twice.
+    Command once = command instanceof Command.Once ? command : new Command.Once(java.util.UUID.randomUUID().toString(), command);
     try {
-      return servers.call("/rpc/apply", command, RpcServer.Applied.class).outcome();
+      return servers.call("/rpc/apply", once, RpcServer.Applied.class).outcome();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -128,7 +128,7 @@ public final class Endpoints {
         if (System.nanoTime() > deadline) throw new NoLeaderException();
         LockSupport.parkNanos(200_000);
       }
-    } catch (NotLeaderException | IOException e) {
+    } catch (NotLeaderException | IOException | IllegalStateException e) {
       throw new NoLeaderException();
     }
   }
