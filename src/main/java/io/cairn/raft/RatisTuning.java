@@ -39,6 +39,9 @@ public final class RatisTuning {
     // measured, and a 300–600 ms timeout caused needless elections (Consul's floor is 1 s too).
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, java.util.concurrent.TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, java.util.concurrent.TimeUnit.MILLISECONDS));
+    // A leader cut off from the majority stops calling itself leader after this (Ratis's
+    // default is 10 s); it stops acknowledging far sooner, when its lease runs out.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
     // Linearizable reads (ReadIndex) for ?consistent and for reads on followers; the leader
     // may answer them from its lease instead of a heartbeat round.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
