@@ -169,7 +169,12 @@ public final class Agent implements AgentControl, AutoCloseable {
     for (CatalogViewQuery.Member m : known) {
       boolean self = m.name().equals(c.nodeName());
       selfListed |= self;
-      out.add(member(c, wan, m.name(), m.address(), m.server(), m.rpcPort(), self || m.alive() ? 1 : 4));
+      int status = self ? 1 : switch (m.status()) {
+        case CatalogViewQuery.Member.LEFT -> 3;
+        case CatalogViewQuery.Member.FAILED -> 4;
+        default -> 1;
+      };
+      out.add(member(c, wan, m.name(), m.address(), m.server(), m.rpcPort(), status));
     }
     if (!selfListed) {
       out.add(member(c, wan, c.nodeName(), c.advertiseAddr(), c.server(), Integer.toString(c.serverPort()), 1));
@@ -228,7 +233,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         // A client that leaves is gone from the catalog at once, services and all.
         try {
           antiEntropy.close();
-          new ClientCatalogPort(client.servers()).write(new io.cairn.state.Command.CatalogDeregister(config.nodeName(), null, null));
+          new ClientCatalogPort(client.servers()).write(new io.cairn.state.Command.NodeLeft(config.nodeName(), config.advertiseAddr()));
         } catch (RuntimeException e) {
           LOG.warn("deregistering this node on leave failed: {}", e.getMessage());
         }

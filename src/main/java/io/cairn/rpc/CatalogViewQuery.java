@@ -32,7 +32,11 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
                        List<Member> members, long index) {}
 
   /** A node as `members` shows it: alive or failed by its serfHealth, server if it runs the consul service. */
-  public record Member(String name, String address, boolean alive, boolean server, String rpcPort) {}
+  public record Member(String name, String address, String status, boolean server, String rpcPort) {
+    public static final String ALIVE = "alive";
+    public static final String FAILED = "failed";
+    public static final String LEFT = "left";
+  }
 
   /** Every node of the catalog as a member. */
   public static List<Member> members(StateStore store) {
@@ -42,8 +46,10 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
     for (Node n : store.nodes().value()) {
       boolean alive = store.nodeChecks(n.name()).value().stream()
           .noneMatch(c -> c.checkId().equals(Heartbeats.SERF_HEALTH) && c.status() == io.cairn.state.CheckStatus.CRITICAL);
-      out.add(new Member(n.name(), n.address(), alive, serverPorts.containsKey(n.name()), serverPorts.getOrDefault(n.name(), "")));
+      out.add(new Member(n.name(), n.address(), alive ? Member.ALIVE : Member.FAILED, serverPorts.containsKey(n.name()),
+          serverPorts.getOrDefault(n.name(), "")));
     }
+    store.leftNodes().forEach((name, address) -> out.add(new Member(name, address, Member.LEFT, false, "")));
     return out;
   }
 

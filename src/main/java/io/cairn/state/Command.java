@@ -22,6 +22,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.Once.class, name = "once"),
     @JsonSubTypes.Type(value = Command.SessionCreate.class, name = "session-create"),
     @JsonSubTypes.Type(value = Command.Txn.class, name = "txn"),
+    @JsonSubTypes.Type(value = Command.NodeLeft.class, name = "node-left"),
     @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
 })
 public sealed interface Command {
@@ -39,6 +40,9 @@ public sealed interface Command {
       this(key, value, flags, cas, null, null);
     }
   }
+
+  /** A node left on purpose: it is deregistered, and remembered as "left" for `members`. */
+  record NodeLeft(String node, String address) implements Command {}
 
   /** KV operations applied all together or not at all. */
   record Txn(List<TxnOp> ops) implements Command {

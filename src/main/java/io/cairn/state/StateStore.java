@@ -19,6 +19,9 @@ public final class StateStore {
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
   private final Sessions sessions = new Sessions();
+  /** Nodes that left gracefully, newest last (name → address), kept for `members`; bounded. */
+  private final java.util.LinkedHashMap<String, String> leftNodes = new java.util.LinkedHashMap<>();
+  static final int MAX_LEFT_NODES = 1024;
   private java.util.function.BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private final Watches watches = new Watches();
   /** The last index at which each topic changed. Absent topics fall back to their table. */
@@ -65,7 +68,16 @@ public final class StateStore {
         yield kv.set(index, s, ch);
       }
       case Command.KvDelete d -> kv.delete(index, d, ch);
+      case Command.NodeLeft l -> {
+        Outcome o = catalog.deregister(new Command.CatalogDeregister(l.node(), null, null), ch);
+        endFailedSessions(index, l.node(), ch);
+        leftNodes.remove(l.node());
+        leftNodes.put(l.node(), l.address() == null ? "" : l.address());
+        if (leftNodes.size() > MAX_LEFT_NODES) leftNodes.remove(leftNodes.keySet().iterator().next());
+        yield o;
+      }
       case Command.CatalogRegister r -> {
+        if (!leftNodes.isEmpty() && r.node() != null) leftNodes.remove(r.node());
         Outcome o = catalog.register(index, r, ch);
         endFailedSessions(index, r.node(), ch);
         yield o;
@@ -221,6 +233,11 @@ public final class StateStore {
     return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.keys(prefix, separator)));
   }
 
+  /** Nodes that left gracefully and have not come back: name → address. */
+  public Map<String, String> leftNodes() {
+    return read(() -> new java.util.LinkedHashMap<>(leftNodes));
+  }
+
   public Indexed<Optional<Session>> session(String id) {
     return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.get(id)));
   }
@@ -298,14 +315,15 @@ public final class StateStore {
   /** Everything needed to rebuild this store: taken under the read lock, so it is consistent. */
   public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
                       List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
-                      java.util.LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions) {}
+                      java.util.LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
+                      java.util.LinkedHashMap<String, String> leftNodes) {}
 
   public Image image() {
     return read(() -> {
       KvStore.Image k = kv.image();
       Catalog.Image c = catalog.image();
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks(),
-          new java.util.LinkedHashMap<>(recentRequests), sessions.image());
+          new java.util.LinkedHashMap<>(recentRequests), sessions.image(), new java.util.LinkedHashMap<>(leftNodes));
     });
   }
 
@@ -329,6 +347,8 @@ public final class StateStore {
       catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
       // Part of the replicated state: every server must answer a resent request the same way.
       sessions.restore(img.sessions());
+      leftNodes.clear();
+      if (img.leftNodes() != null) leftNodes.putAll(img.leftNodes());
       recentRequests.clear();
       if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
       topicIndex.clear();

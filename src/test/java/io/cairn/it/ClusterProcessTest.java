@@ -246,5 +246,7 @@ class ClusterProcessTest {
     // leave on a client: it is gone from the catalog at once.
     assertThat(AgentProcess.run("leave", "-http-addr", "127.0.0.1:" + c2.httpPort).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> !rest.getFirst().call("GET", "/v1/catalog/nodes", null).body().contains("\"c2\""));
+    assertThat(AgentProcess.run("members", "-http-addr", "127.0.0.1:" + rest.getFirst().httpPort).stdout())
+        .containsPattern("c2\\s+\\S+\\s+left");
   }
 }

@@ -239,4 +239,15 @@ class StateStoreTest {
     assertThat(store.kvGet("k").value().orElseThrow().modifyIndex()).isEqualTo(modify);
     assertThat(apply(new Command.Once("req-2", new Command.KvSet("k", bytes("2"), 0, 0L))).applied()).isFalse();
   }
+
+  @Test
+  void aNodeThatLeftIsGoneFromTheCatalogButRememberedUntilItReturns() {
+    apply(node("n1", svc("web1", "web"), check("serfHealth", "", CheckStatus.PASSING)));
+    apply(new Command.NodeLeft("n1", "10.0.0.1"));
+    assertThat(store.nodes().value()).isEmpty();
+    assertThat(store.serviceEntries("web").value()).isEmpty();
+    assertThat(store.leftNodes()).containsEntry("n1", "10.0.0.1");
+    apply(node("n1", null));
+    assertThat(store.leftNodes()).isEmpty();
+  }
 }
