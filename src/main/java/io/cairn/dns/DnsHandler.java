@@ -97,7 +97,7 @@ public final class DnsHandler {
     h.setFlag(Flags.QR);
     if (query.getHeader().getFlag(Flags.RD)) h.setFlag(Flags.RD);
     h.setFlag(Flags.RA);
-    resp.addRecord(query.getQuestion(), Section.QUESTION);
+    if (query.getQuestion() != null) resp.addRecord(query.getQuestion(), Section.QUESTION);
     return resp;
   }
 
@@ -136,7 +136,7 @@ public final class DnsHandler {
       }
       h.setFlag(Flags.TC);
       h.setRcode(resp.getHeader().getRcode());
-      m.addRecord(resp.getQuestion(), Section.QUESTION);
+      if (resp.getQuestion() != null) m.addRecord(resp.getQuestion(), Section.QUESTION);
       for (int i = 0; i < keep; i++) m.addRecord(answers.get(i), Section.ANSWER);
       if (answers.isEmpty()) resp.getSection(Section.AUTHORITY).forEach(r -> m.addRecord(r, Section.AUTHORITY));
       if (opt != null) m.addRecord(opt, Section.ADDITIONAL);

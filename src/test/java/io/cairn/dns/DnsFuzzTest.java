@@ -125,6 +125,14 @@ class DnsFuzzTest {
     assertThat(out[0]).isEqualTo(in[0]);
     assertThat(out[1]).isEqualTo(in[1]);
     assertThat(out.length).isLessThanOrEqualTo(65535);
-    new Message(out);  // must decode
+    // Must decode; SERVFAIL would mean the handler failed inside (no recursors are configured here).
+    assertThat(out[3] & 0x0f).as("internal failure answering %s", java.util.HexFormat.of().formatHex(in)).isNotEqualTo(Rcode.SERVFAIL);
+    new Message(out);
+  }
+
+  @Test
+  void aQueryWithoutAQuestionIsFormErr() throws Exception {
+    byte[] p = {0x42, 0x42, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0};
+    assertThat(new Message(handler().handle(p, p.length, false)).getRcode()).isEqualTo(Rcode.FORMERR);
   }
 }
