@@ -86,7 +86,7 @@ final class ServerMode implements AutoCloseable {
     int raftPort = Integer.parseInt(self.raftAddress().substring(self.raftAddress().lastIndexOf(':') + 1));
     List<RaftNode.RaftPeerSpec> specs = peers.stream()
         .map(p -> new RaftNode.RaftPeerSpec(p.id(), p.raftAddress(), p.rpcAddress())).toList();
-    raft = RaftNode.start(new RaftNode.Settings(self.id(), raftDir, self.raftAddress(), self.rpcAddress(), raftPort, specs,
+    raft = RaftNode.start(new RaftNode.Settings(self.id(), raftDir, config.bindAddr(), self.raftAddress(), self.rpcAddress(), raftPort, specs,
         config.raftSnapshotThreshold()), store);
     endpoints.attach(raft);
     cluster.attach(raft);

@@ -49,7 +49,7 @@ public final class RaftNode implements AutoCloseable {
   private static final int MAX_IN_FLIGHT = 8;
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
-  public record Settings(String id, Path dataDir, String raftAddress, String rpcAddress, int raftPort,
+  public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
                          List<RaftPeerSpec> initialPeers, long snapshotThreshold) {}
 
   /** A server of the group as the others know it. */
@@ -84,7 +84,7 @@ public final class RaftNode implements AutoCloseable {
    * the group; with none it waits to be added by a leader.
    */
   public static RaftNode start(Settings s, StateStore store) throws IOException {
-    RaftProperties props = RatisTuning.properties(s.dataDir(), s.raftPort(), s.snapshotThreshold());
+    RaftProperties props = RatisTuning.properties(s.dataDir(), s.bindHost(), s.raftPort(), s.snapshotThreshold());
     RaftPeerId selfId = RaftPeerId.valueOf(s.id());
     List<RaftPeer> peers = new ArrayList<>();
     for (RaftPeerSpec p : s.initialPeers()) {
@@ -116,7 +116,14 @@ public final class RaftNode implements AutoCloseable {
       f.completeExceptionally(new IllegalStateException("server is shutting down"));
       return f;
     }
-    queue.add(new Pending(command, f));
+    Pending p = new Pending(command, f);
+    // Nothing waiting and room in flight: send from here, sparing a lone writer the hop to
+    // the batcher thread. Under load the queue is not empty and writes batch as before.
+    if (queue.isEmpty() && inFlight.tryAcquire()) {
+      send(List.of(p));
+      return f;
+    }
+    queue.add(p);
     return f;
   }
 

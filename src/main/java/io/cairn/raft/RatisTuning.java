@@ -23,10 +23,11 @@ public final class RatisTuning {
 
   private RatisTuning() {}
 
-  static RaftProperties properties(Path dataDir, int raftPort, long snapshotThreshold) {
+  static RaftProperties properties(Path dataDir, String bindHost, int raftPort, long snapshotThreshold) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
     NettyConfigKeys.Server.setPort(p, raftPort);
+    if (bindHost != null && !bindHost.isEmpty()) NettyConfigKeys.Server.setHost(p, bindHost);  // honour -bind
     RaftServerConfigKeys.setStorageDir(p, List.of(dataDir.toFile()));
     // The log's metadata file costs a sync per commit; the commit index is recovered without it.
     p.setBoolean(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY, false);
