@@ -36,6 +36,7 @@ public final class Endpoints {
   private final RpcClient rpc;
   private volatile RaftNode raft;
   private final SessionTimers sessionTimers = new SessionTimers(this);
+  private final ReadIndexRounds readIndexRounds = new ReadIndexRounds();
   private volatile boolean stopping;
 
   public Endpoints(StateStore store, String datacenter, RpcClient rpc) {
@@ -122,13 +123,16 @@ public final class Endpoints {
       }
       String leader = r.leaderRpcAddress();
       if (leader == null) throw new NoLeaderException();
-      long target = rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class, READ_BARRIER_TIMEOUT, true).index();
+      long target = readIndexRounds.await(() -> rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class,
+          READ_BARRIER_TIMEOUT, true).index(), READ_BARRIER_TIMEOUT.toMillis());
       long deadline = System.nanoTime() + READ_BARRIER_TIMEOUT.toNanos();
       while (r.lastAppliedIndex() < target) {
         if (System.nanoTime() > deadline) throw new NoLeaderException();
         LockSupport.parkNanos(200_000);
       }
-    } catch (NotLeaderException | IOException | IllegalStateException e) {
+    } catch (NoLeaderException e) {
+      throw e;
+    } catch (Exception e) {
       throw new NoLeaderException();
     }
   }
