@@ -93,6 +93,11 @@ public final class ApiRequest {
   }
 
   public QueryOptions queryOptions() {
+    String filter = param("filter");
+    // Answering unfiltered would hand a client data it asked to exclude: refuse clearly instead.
+    if (filter != null && !filter.isBlank()) {
+      throw ApiException.badRequest("Filter expressions (?filter=) are not supported by Cairn yet; use ?tag= or ?node-meta=");
+    }
     boolean stale = flag("stale");
     boolean consistent = flag("consistent");
     if (stale && consistent) throw ApiException.badRequest("Cannot specify ?stale with ?consistent, conflicting semantics.");

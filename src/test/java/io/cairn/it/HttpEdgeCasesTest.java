@@ -474,4 +474,12 @@ class HttpEdgeCasesTest {
     assertThat(prom.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     assertThat(prom.body()).containsPattern("(?m)^consul_server_isLeader 1$").contains("# TYPE consul_kvs_entries gauge");
   }
+
+  @Test
+  void aFilterExpressionIsRefusedRatherThanIgnored() {
+    HttpResponse<String> r = get("/v1/catalog/services?filter=ServiceName%20%3D%3D%20web");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("filter");
+    assertThat(get("/v1/catalog/services?filter=").statusCode()).isEqualTo(200);
+  }
 }
