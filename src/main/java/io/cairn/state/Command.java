@@ -23,6 +23,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.SessionCreate.class, name = "session-create"),
     @JsonSubTypes.Type(value = Command.Txn.class, name = "txn"),
     @JsonSubTypes.Type(value = Command.NodeLeft.class, name = "node-left"),
+    @JsonSubTypes.Type(value = Command.EventFire.class, name = "event-fire"),
     @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
 })
 public sealed interface Command {
@@ -43,6 +44,9 @@ public sealed interface Command {
 
   /** A node left on purpose: it is deregistered, and remembered as "left" for `members`. */
   record NodeLeft(String node, String address) implements Command {}
+
+  /** Fire a user event: kept among the last {@code StateStore.MAX_EVENTS} for every agent to list. */
+  record EventFire(UserEvent event) implements Command {}
 
   /** KV operations applied all together or not at all. */
   record Txn(List<TxnOp> ops) implements Command {

@@ -22,6 +22,9 @@ public final class StateStore {
   /** Nodes that left gracefully, newest last (name → address), kept for `members`; bounded. */
   private final java.util.LinkedHashMap<String, String> leftNodes = new java.util.LinkedHashMap<>();
   static final int MAX_LEFT_NODES = 1024;
+  /** Like a Consul agent's event buffer: the most recent events, oldest first. */
+  public static final int MAX_EVENTS = 256;
+  private final java.util.ArrayDeque<UserEvent> events = new java.util.ArrayDeque<>();
   private java.util.function.BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private final Watches watches = new Watches();
   /** The last index at which each topic changed. Absent topics fall back to their table. */
@@ -92,6 +95,12 @@ public final class StateStore {
         TxnResult r = txn.run(t.ops(), id -> sessions.get(id).isPresent());
         if (r.committed()) txn.commit(ch);
         yield new Outcome(r.committed(), null, r);
+      }
+      case Command.EventFire e -> {
+        events.addLast(e.event().at(index));
+        if (events.size() > MAX_EVENTS) events.removeFirst();
+        ch.touch(Topic.Table.EVENTS);
+        yield Outcome.OK;
       }
       case Command.SessionCreate sc -> createSession(index, sc.session(), ch);
       case Command.SessionDestroy d -> {
@@ -231,6 +240,11 @@ public final class StateStore {
 
   public Indexed<List<String>> kvKeys(String prefix, String separator) {
     return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.keys(prefix, separator)));
+  }
+
+  /** The most recent user events, oldest first. */
+  public Indexed<List<UserEvent>> events() {
+    return read(() -> new Indexed<>(idx(Topic.Table.EVENTS), new ArrayList<>(events)));
   }
 
   /** Nodes that left gracefully and have not come back: name → address. */

@@ -17,5 +17,5 @@ public sealed interface Topic {
   record NodeName(String name) implements Topic {}
 
   /** A whole catalog table: any change to any row. */
-  enum Table implements Topic { NODES, SERVICES, CHECKS, SESSIONS }
+  enum Table implements Topic { NODES, SERVICES, CHECKS, SESSIONS, EVENTS }
 }

@@ -1,0 +1,74 @@
+package io.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** User events against a real agent: fire, list, filters, and a blocking list woken by a fire. */
+class EventTest {
+  static TestAgent agent;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    agent = TestAgent.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent != null) agent.close();
+  }
+
+  static HttpResponse<String> call(String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(agent.uri(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void firedEventsAreListedByNameWithTheirPayload() throws Exception {
+    HttpResponse<String> fired = call("PUT", "/v1/event/fire/deploy", "v2.1");
+    assertThat(fired.statusCode()).isEqualTo(200);
+    assertThat(fired.body()).contains("\"Name\":\"deploy\"");
+    String list = call("GET", "/v1/event/list?name=deploy", null).body();
+    assertThat(list).contains("\"Payload\":\"djIuMQ==\"");
+    assertThat(call("GET", "/v1/event/list?name=other", null).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void eventsForOtherNodesAreNotListedHere() throws Exception {
+    call("PUT", "/v1/event/fire/elsewhere?node=%5Esome-other-node%24", "x");
+    call("PUT", "/v1/event/fire/here?node=%5E" + TestAgent.NODE + "%24", "y");
+    String list = call("GET", "/v1/event/list", null).body();
+    assertThat(list).contains("\"here\"").doesNotContain("\"elsewhere\"");
+    assertThat(call("PUT", "/v1/event/fire/bad?node=%28", "").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aBlockingListIsWokenByTheNextEvent() throws Exception {
+    HttpResponse<String> first = call("GET", "/v1/event/list?name=wake", null);
+    String index = first.headers().firstValue("X-Consul-Index").orElseThrow();
+    CompletableFuture<HttpResponse<String>> held = TestAgent.async(() -> {
+      try {
+        return call("GET", "/v1/event/list?name=wake&index=" + index + "&wait=30s", null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    TestAgent.later(java.time.Duration.ofMillis(300), () -> {
+      try {
+        call("PUT", "/v1/event/fire/wake", "now");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(held.get(20, TimeUnit.SECONDS).body()).contains("\"wake\"");
+  }
+}
