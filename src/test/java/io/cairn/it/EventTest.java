@@ -2,8 +2,6 @@ package io.cairn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 /** User events against a real agent: fire, list, filters, and a blocking list woken by a fire. */
 class EventTest {
   static TestAgent agent;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
@@ -27,9 +24,7 @@ class EventTest {
   }
 
   static HttpResponse<String> call(String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(agent.uri(path)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return agent.call(method, path, body);
   }
 
   @Test

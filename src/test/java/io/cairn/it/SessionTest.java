@@ -3,9 +3,6 @@ package io.cairn.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +13,6 @@ import org.kiwiproject.consul.model.session.ImmutableSession;
 /** Sessions and KV locks against a real agent, with plain HTTP and kiwiproject's client. */
 class SessionTest {
   static TestAgent agent;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
@@ -30,9 +26,7 @@ class SessionTest {
   }
 
   static String call(String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(agent.uri(path)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return agent.call(method, path, body).body();
   }
 
   static String create(String body) throws Exception {

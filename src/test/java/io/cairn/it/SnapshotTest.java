@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.cairn.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,12 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `cairn snapshot save` on one agent and `restore` on a fresh one give the same KV and catalog. */
 class SnapshotTest {
-  static final HttpClient http = HttpClient.newHttpClient();
 
   static HttpResponse<String> call(TestAgent a, String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(a.uri(path)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return a.call(method, path, body);
   }
 
   static int cli(String... args) {

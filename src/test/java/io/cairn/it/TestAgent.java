@@ -97,4 +97,13 @@ final class TestAgent implements AutoCloseable {
   public void close() {
     agent.close();
   }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  /** One request to this agent's HTTP API ({@code rawPath} already percent-encoded); null body sends none. */
+  java.net.http.HttpResponse<String> call(String method, String rawPath, String body) throws Exception {
+    return HTTP.send(java.net.http.HttpRequest.newBuilder(uri(rawPath)).method(method,
+        body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
 }

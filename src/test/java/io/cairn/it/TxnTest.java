@@ -2,8 +2,6 @@ package io.cairn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 /** /v1/txn against a real agent: all or nothing. */
 class TxnTest {
   static TestAgent agent;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
@@ -26,9 +23,7 @@ class TxnTest {
   }
 
   static HttpResponse<String> call(String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(agent.uri(path)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return agent.call(method, path, body);
   }
 
   static String b64(String s) {
