@@ -140,10 +140,6 @@ public final class Agent implements AgentControl, AutoCloseable {
     return local;
   }
 
-  public AntiEntropy antiEntropy() {
-    return antiEntropy;
-  }
-
   // --- AgentControl ---
 
   @Override
@@ -176,10 +172,18 @@ public final class Agent implements AgentControl, AutoCloseable {
       };
       out.add(member(c, wan, m.name(), m.address(), m.server(), m.rpcPort(), status));
     }
-    if (!selfListed) {
-      out.add(member(c, wan, c.nodeName(), c.advertiseAddr(), c.server(), Integer.toString(c.serverPort()), 1));
-    }
+    if (!selfListed) out.add(selfMember(wan));
     return out;
+  }
+
+  @Override
+  public Member selfMember() {
+    return selfMember(false);
+  }
+
+  private Member selfMember(boolean wan) {
+    AgentConfig c = config;
+    return member(c, wan, c.nodeName(), c.advertiseAddr(), c.server(), Integer.toString(c.serverPort()), 1);
   }
 
   private Member member(AgentConfig c, boolean wan, String name, String addr, boolean isServer, String rpcPort, int status) {

@@ -58,9 +58,6 @@ public final class CheckRunners implements AutoCloseable {
     if (r != null && r.def.type() == CheckType.TTL) r.scheduleTtl();
   }
 
-  public int running() {
-    return runners.size();
-  }
 
   @Override
   public void close() {

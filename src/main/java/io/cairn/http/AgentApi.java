@@ -123,19 +123,13 @@ final class AgentApi {
     debug.put("BindAddr", s.bindAddr());
     debug.put("ServerMode", s.server());
     o.putNull("Coord");
-    o.set("Member", member(selfMember()));
+    o.set("Member", member(ctx.agent().selfMember()));
     ObjectNode stats = o.putObject("Stats");
     ObjectNode agent = stats.putObject("agent");
     agent.put("checks", Integer.toString(ctx.local().checks().size()));
     agent.put("services", Integer.toString(ctx.local().services().size()));
     o.set("Meta", Wire.stringMap(s.meta()));
     return o;
-  }
-
-  private AgentControl.Member selfMember() {
-    String name = ctx.agent().self().nodeName();
-    return ctx.agent().members(false).stream().filter(m -> m.name().equals(name)).findFirst()
-        .orElse(new AgentControl.Member(name, ctx.agent().self().bindAddr(), 8301, Map.of(), 1));
   }
 
   private static ObjectNode member(AgentControl.Member m) {

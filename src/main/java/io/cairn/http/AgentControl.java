@@ -17,6 +17,9 @@ public interface AgentControl {
 
   List<Member> members(boolean wan);
 
+  /** This agent as a member, without asking anyone (/v1/agent/self is called often). */
+  Member selfMember();
+
   boolean scriptChecksEnabled();
 
   void reload() throws Exception;

@@ -36,7 +36,6 @@ public final class AntiEntropy implements AutoCloseable {
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean running = true;
-  private volatile long syncedRounds;
   private Thread thread;
 
   /**
@@ -137,7 +136,6 @@ public final class AntiEntropy implements AutoCloseable {
         require(port.write(new Command.CatalogDeregister(n.name(), null, hc.checkId())));
       }
     }
-    syncedRounds++;
   }
 
   private void pushPending() {
@@ -170,8 +168,7 @@ public final class AntiEntropy implements AutoCloseable {
         require(port.write(register(true, null, List.of(hc))));
         local.markSynced(hc);
       }
-      syncedRounds++;
-      local.pushed(p.changeCount());
+        local.pushed(p.changeCount());
     } catch (RuntimeException e) {
       local.requeue(p);
       throw e;
@@ -194,10 +191,6 @@ public final class AntiEntropy implements AutoCloseable {
     if (o.error() != null) throw new IllegalStateException(o.error());
   }
 
-  /** How many sync rounds have completed; tests and readiness wait on it. */
-  public long syncedRounds() {
-    return syncedRounds;
-  }
 
   @Override
   public void close() {

@@ -57,7 +57,6 @@ public final class RaftNode implements AutoCloseable {
 
   private record Pending(Command command, CompletableFuture<Outcome> result) {}
 
-  private final StateStore store;
   private final RaftServer server;
   private final RaftPeerId selfId;
   private final ClientId clientId = ClientId.randomId();
@@ -67,8 +66,7 @@ public final class RaftNode implements AutoCloseable {
   private final Thread batcher;
   private volatile boolean closed;
 
-  private RaftNode(StateStore store, RaftServer server, RaftPeerId selfId) {
-    this.store = store;
+  private RaftNode(RaftServer server, RaftPeerId selfId) {
     this.server = server;
     this.selfId = selfId;
     this.batcher = Thread.ofVirtual().name("raft-batcher").unstarted(this::batchLoop);
@@ -86,12 +84,9 @@ public final class RaftNode implements AutoCloseable {
   public static RaftNode start(Settings s, StateStore store) throws IOException {
     RaftProperties props = RatisTuning.properties(s.dataDir(), s.bindHost(), s.raftPort(), s.snapshotThreshold());
     RaftPeerId selfId = RaftPeerId.valueOf(s.id());
-    List<RaftPeer> peers = new ArrayList<>();
-    for (RaftPeerSpec p : s.initialPeers()) {
-      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.rpcAddress()).build());
-    }
+    List<RaftPeer> peers = s.initialPeers().stream().map(RaftNode::toRatis).toList();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
-    boolean existing = Files.isDirectory(s.dataDir().resolve(GROUP_ID.getUuid().toString()));
+    boolean existing = hasState(s.dataDir());
     CairnStateMachine sm = new CairnStateMachine(store, leader -> LOG.info("leader is now {}", leader));
     RaftServer server = RaftServer.newBuilder()
         .setServerId(selfId)
@@ -101,7 +96,7 @@ public final class RaftNode implements AutoCloseable {
         .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    RaftNode node = new RaftNode(store, server, selfId);
+    RaftNode node = new RaftNode(server, selfId);
     node.batcher.start();
     LOG.info("raft started id={} peers={} recovered={}", s.id(), peers.size(), existing);
     return node;
@@ -369,9 +364,6 @@ public final class RaftNode implements AutoCloseable {
     return i == null ? 0 : i.getLastAppliedIndex();
   }
 
-  public StateStore store() {
-    return store;
-  }
 
   @Override
   public void close() throws IOException {

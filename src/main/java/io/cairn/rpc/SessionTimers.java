@@ -23,7 +23,6 @@ public final class SessionTimers {
 
   private final Endpoints endpoints;
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
-  private volatile boolean leading;
 
   public SessionTimers(Endpoints endpoints) {
     this.endpoints = endpoints;
@@ -42,7 +41,6 @@ public final class SessionTimers {
   /** Called every second on servers; acts only on the leader. */
   public void tick() {
     if (!endpoints.isLeader()) {
-      leading = false;
       deadlines.clear();
       return;
     }
@@ -55,7 +53,6 @@ public final class SessionTimers {
       deadlines.putIfAbsent(s.id(), now + ttl.get().toNanos() * TTL_MULTIPLIER);
     }
     deadlines.keySet().retainAll(live);
-    leading = true;
     for (Map.Entry<String, Long> e : deadlines.entrySet()) {
       if (now - e.getValue() > 0) {
         LOG.info("session expired session={}", e.getKey());
@@ -76,7 +73,4 @@ public final class SessionTimers {
     return s;
   }
 
-  boolean leading() {
-    return leading;
-  }
 }

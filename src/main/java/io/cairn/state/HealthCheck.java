@@ -39,10 +39,6 @@ public record HealthCheck(String node, String checkId, String name, CheckStatus 
         type, interval, timeout, createIndex, modifyIndex);
   }
 
-  public HealthCheck withStatus(CheckStatus s, String out) {
-    return new HealthCheck(node, checkId, name, s, notes, out, serviceId, serviceName, serviceTags,
-        type, interval, timeout, createIndex, modifyIndex);
-  }
 
   public HealthCheck onNode(String nodeName) {
     return new HealthCheck(nodeName, checkId, name, status, notes, output, serviceId, serviceName, serviceTags,

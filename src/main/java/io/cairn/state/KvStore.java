@@ -1,7 +1,6 @@
 package io.cairn.state;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,7 +168,4 @@ final class KvStore {
     reapedFloor = img.reapedFloor();
   }
 
-  Iterator<KvEntry> iterator() {
-    return entries.values().iterator();
-  }
 }

@@ -13,9 +13,6 @@ public record Outcome(boolean applied, String error, TxnResult txn) {
     this(applied, error, null);
   }
 
-  public static Outcome of(boolean applied) {
-    return applied ? OK : NOT_APPLIED;
-  }
 
   public static Outcome error(String message) {
     return new Outcome(false, message, null);

@@ -29,8 +29,12 @@ class AgentProcessTest {
       URI blocking = URI.create("http://127.0.0.1:" + port + "/v1/kv/held?index=1&wait=60s");
       CompletableFuture<HttpResponse<String>> held = http.sendAsync(HttpRequest.newBuilder(blocking).build(),
           HttpResponse.BodyHandlers.ofString());
-      // The key never changes, so the read stays held until the agent stops (or 60 s pass).
-      await().pollDelay(Duration.ofMillis(500)).until(() -> !held.isDone());
+      // The key never changes, so the read stays held until the agent stops (or 60 s pass);
+      // the agent's own gauge of open watches says when it is parked.
+      URI metrics = URI.create("http://127.0.0.1:" + port + "/v1/agent/metrics?format=prometheus");
+      await().atMost(Duration.ofSeconds(20)).until(() -> http.send(HttpRequest.newBuilder(metrics).build(),
+          HttpResponse.BodyHandlers.ofString()).body().lines().anyMatch(l -> l.matches("consul_blocking_queries_watches [1-9]\\d*")));
+      assertThat(held).isNotDone();
       agent.signal("TERM");
       assertThat(held.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
       assertThat(agent.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
