@@ -5,6 +5,19 @@ import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +38,6 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +49,12 @@ final class CairnStateMachine extends BaseStateMachine {
   private final StateStore store;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Consumer<RaftPeerId> onLeaderChange;
+  private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().daemon().name("snapshot-writer").factory());
+  /** The snapshot being written; only the applier thread touches this field. */
+  private SnapshotWrite writing;
+
+  private record SnapshotWrite(TermIndex at, File file, File tmp, int keys, CompletableFuture<MD5Hash> done) {}
 
   CairnStateMachine(StateStore store, Consumer<RaftPeerId> onLeaderChange) {
     this.store = store;
@@ -47,12 +65,20 @@ final class CairnStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
+    removeUnfinishedSnapshots(raftStorage.getStorageDir().getStateMachineDir());
     loadLatestSnapshot();
   }
 
   @Override
   public void reinitialize() throws IOException {
     loadLatestSnapshot();
+  }
+
+  /** A snapshot still being written when the server stopped is of no use: its log is kept. */
+  private static void removeUnfinishedSnapshots(File dir) throws IOException {
+    File[] unfinished = dir.listFiles((d, name) -> name.endsWith(".tmp"));
+    if (unfinished == null) return;
+    for (File f : unfinished) Files.deleteIfExists(f.toPath());
   }
 
   private void loadLatestSnapshot() throws IOException {
@@ -86,7 +112,7 @@ final class CairnStateMachine extends BaseStateMachine {
       outcomes = List.of(Outcome.error("unreadable command: " + e.getMessage()));
     }
     updateLastAppliedTermIndex(entry.getTerm(), index);
-    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(CommandCodec.encodeOutcomes(outcomes))));
+    return CompletableFuture.completedFuture(new OutcomesMessage(outcomes));
   }
 
   @Override
@@ -96,22 +122,78 @@ final class CairnStateMachine extends BaseStateMachine {
     store.advanceTo(index);
   }
 
+  /**
+   * Called by Ratis on the applier thread once {@code raft_snapshot_threshold} entries have been
+   * applied since the last snapshot, and after every further entry until one is returned. Only
+   * the image is taken here (a copy, consistent at the applied index); it is written, synced and
+   * checksummed on a background thread so that writes are not held up meanwhile. A later call
+   * publishes the finished file and returns its index, and only then may Ratis purge the log up
+   * to it. Until then this returns -1: nothing new to purge.
+   */
   @Override
   public long takeSnapshot() throws IOException {
-    StateStore.Image image = store.image();
+    if (writing != null) {
+      if (!writing.done().isDone()) return RaftLog.INVALID_LOG_INDEX;
+      return publish();
+    }
     TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) return -1;
+    if (last == null || last.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+    StateStore.Image image = store.image();
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.toPath()))) {
-      CommandCodec.writeImage(image, out);
+    writing = new SnapshotWrite(last, file, tmp, image.kv().size(),
+        CompletableFuture.supplyAsync(() -> writeSynced(image, tmp), snapshotWriter));
+    return RaftLog.INVALID_LOG_INDEX;
+  }
+
+  private long publish() throws IOException {
+    SnapshotWrite w = writing;
+    writing = null;
+    MD5Hash md5;
+    try {
+      md5 = w.done().join();
+    } catch (CompletionException e) {
+      LOG.error("snapshot index={} not written: {}", w.at().getIndex(), e.getCause().toString());
+      Files.deleteIfExists(w.tmp().toPath());
+      return RaftLog.INVALID_LOG_INDEX;
     }
-    Files.move(tmp.toPath(), file.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(
-        new org.apache.ratis.server.storage.FileInfo(file.toPath(), md5), last));
-    LOG.info("took snapshot index={} keys={}", last.getIndex(), image.kv().size());
-    return last.getIndex();
+    Files.move(w.tmp().toPath(), w.file().toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5FileUtil.saveMD5File(w.file(), md5);
+    syncDirectory(w.file().getParentFile().toPath());
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(w.file().toPath(), md5), w.at()));
+    LOG.info("took snapshot index={} keys={}", w.at().getIndex(), w.keys());
+    return w.at().getIndex();
+  }
+
+  /** Writes the image and syncs it to disk, so the log it replaces may be purged; returns its MD5. */
+  private static MD5Hash writeSynced(StateStore.Image image, File tmp) {
+    try (FileChannel ch = FileChannel.open(tmp.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      MessageDigest digest = MessageDigest.getInstance("MD5");
+      OutputStream out = new BufferedOutputStream(new DigestOutputStream(Channels.newOutputStream(ch), digest), 1 << 16);
+      CommandCodec.writeImage(image, out);
+      out.flush();
+      ch.force(true);
+      return MD5Hash.newInstance(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void syncDirectory(java.nio.file.Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      LOG.debug("could not sync directory {}: {}", dir, e.toString());  // not every file system allows it
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    snapshotWriter.shutdownNow();
+    super.close();
   }
 
   /** Reads are served from the store by the caller once Ratis has run ReadIndex; nothing to return. */

@@ -1,5 +1,6 @@
 package io.cairn.raft;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +51,11 @@ final class CommandCodec {
     return JSON.readValue(bytes, OUTCOMES);
   }
 
+  /** Writes the image and flushes; leaves {@code out} open (the caller still syncs it). */
   static void writeImage(StateStore.Image image, OutputStream out) throws IOException {
-    JSON.writeValue(out, image);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      JSON.writeValue(g, image);
+    }
   }
 
   static StateStore.Image readImage(InputStream in) throws IOException {

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -161,7 +162,9 @@ public final class RaftNode implements AutoCloseable {
         : new Command.Batch(batch.stream().map(Pending::command).toList());
     CompletableFuture<RaftClientReply> reply;
     try {
-      reply = server.submitClientRequestAsync(request(command));
+      // Straight to this server's division: RaftServer's own entry point first hops to a
+      // client thread pool and blocks the caller until that thread has appended the entry.
+      reply = division().submitClientRequestAsync(request(command));
     } catch (IOException e) {
       inFlight.release();
       batch.forEach(p -> p.result().completeExceptionally(e));
@@ -180,11 +183,15 @@ public final class RaftNode implements AutoCloseable {
 
   private void deliver(List<Pending> batch, RaftClientReply r) {
     List<Outcome> outcomes;
-    try {
-      outcomes = CommandCodec.decodeOutcomes(r.getMessage().getContent().toByteArray());
-    } catch (IOException e) {
-      batch.forEach(p -> p.result().completeExceptionally(e));
-      return;
+    if (r.getMessage() instanceof OutcomesMessage m) {
+      outcomes = m.outcomes();
+    } else {
+      try {
+        outcomes = CommandCodec.decodeOutcomes(r.getMessage().getContent().toByteArray());
+      } catch (IOException e) {
+        batch.forEach(p -> p.result().completeExceptionally(e));
+        return;
+      }
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).result().complete(i < outcomes.size() ? outcomes.get(i) : Outcome.error("missing outcome"));
@@ -200,6 +207,11 @@ public final class RaftNode implements AutoCloseable {
     }
     String why = cause != null ? cause.toString() : r != null && r.getException() != null ? r.getException().toString() : "unknown";
     return new IllegalStateException("raft write failed: " + why);
+  }
+
+  private RaftClientAsynchronousProtocol division() throws IOException {
+    // Ratis's server division implements the client protocol; the interface is public.
+    return (RaftClientAsynchronousProtocol) server.getDivision(GROUP_ID);
   }
 
   private RaftClientRequest request(Command command) {

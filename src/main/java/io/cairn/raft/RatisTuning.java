@@ -31,6 +31,15 @@ public final class RatisTuning {
     RaftServerConfigKeys.setStorageDir(p, List.of(dataDir.toFile()));
     // The log's metadata file costs a sync per commit; the commit index is recovered without it.
     p.setBoolean(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY, false);
+    // A follower appends what the leader sends on the thread that received it, rather than
+    // hopping through two executors first (Ratis's "compose" path, for transports that handle a
+    // follower's appends concurrently). Netty hands one connection's requests over in order, so
+    // the order holds; measured: p50 put at one connection -12% on a 3-server cluster.
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
+    // Ratis's retry cache keeps every reply for a minute, for clients that resend with the same
+    // call id. Cairn's callers never do (a resend is a new call carrying the same request id,
+    // deduplicated by the state machine), so a minute of replies is only garbage to collect.
+    RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
     RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, 0);
     RaftServerConfigKeys.Write.setElementLimit(p, 4096);
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(8L * 1024 * 1024 + 8));
@@ -52,6 +61,7 @@ public final class RatisTuning {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     for (String key : List.of(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY,
+        RaftServerConfigKeys.Log.APPEND_ENTRIES_COMPOSE_ENABLED_KEY, RaftServerConfigKeys.RetryCache.EXPIRY_TIME_KEY,
         RaftServerConfigKeys.Log.Appender.BUFFER_ELEMENT_LIMIT_KEY, RaftServerConfigKeys.Write.ELEMENT_LIMIT_KEY,
         RaftServerConfigKeys.Log.WRITE_BUFFER_SIZE_KEY, RaftServerConfigKeys.Snapshot.AUTO_TRIGGER_THRESHOLD_KEY)) {
       LOG.debug("ratis {}={}", key, p.get(key));

@@ -75,7 +75,9 @@ class AgentProcessTest {
       first.process.destroyForcibly().waitFor();
     }
     try (java.util.stream.Stream<Path> files = Files.walk(data)) {
-      assertThat(files.map(p -> p.getFileName().toString())).as("a snapshot was taken").anyMatch(n -> n.startsWith("snapshot."));
+      // finished and published: written in the background, a snapshot gets its checksum last
+      assertThat(files.map(p -> p.getFileName().toString())).as("a snapshot was taken")
+          .anyMatch(n -> n.matches("snapshot\\.\\d+_\\d+\\.md5"));
     }
     try (AgentProcess second = AgentProcess.start(args)) {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(base, "/v1/kv/n/?keys").split(",").length == 300);
