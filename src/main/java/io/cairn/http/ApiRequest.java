@@ -127,6 +127,18 @@ public final class ApiRequest {
   /** The body, refused with 413 past {@code limit} bytes. */
   public byte[] body(int limit, String tooLargeMessage) throws IOException {
     InputStream in = bodyStream;
+    long declared = declaredLength();
+    if (declared > limit) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      throw new ApiException(413, tooLargeMessage);
+    }
+    if (declared >= 0) {
+      // The usual case: read straight into an array of the declared size, nothing to grow or copy.
+      byte[] b = new byte[(int) declared];
+      int off = 0;
+      for (int n; off < b.length && (n = in.read(b, off, b.length - off)) >= 0; ) off += n;
+      return off == b.length ? b : java.util.Arrays.copyOf(b, off);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
     int n;
@@ -138,6 +150,16 @@ public final class ApiRequest {
       out.write(buf, 0, n);
     }
     return out.toByteArray();
+  }
+
+  private long declaredLength() {
+    String v = headers.apply("Content-Length");
+    if (v == null) return -1;
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   public String bodyText(int limit) throws IOException {

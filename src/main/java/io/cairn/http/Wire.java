@@ -1,5 +1,7 @@
 package io.cairn.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,7 +22,10 @@ import java.util.Map;
  * Where Consul answers [] or {} for an empty collection, so does this (clients break on null).
  */
 final class Wire {
-  static final ObjectMapper JSON = JsonMapper.builder().build();
+  // Jackson's default buffer pool is per thread; every request here runs on a fresh virtual
+  // thread, so a shared pool is what lets the buffers be reused at all.
+  static final ObjectMapper JSON = JsonMapper.builder(
+      JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
 
   private Wire() {}
 

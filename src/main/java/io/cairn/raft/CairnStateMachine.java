@@ -103,7 +103,7 @@ final class CairnStateMachine extends BaseStateMachine {
     long index = entry.getIndex();
     List<Outcome> outcomes;
     try {
-      Command command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      Command command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().newInput());
       outcomes = store.apply(index, command);
     } catch (IOException e) {
       // A log entry this version cannot read must not stop the applier: it changes nothing here.

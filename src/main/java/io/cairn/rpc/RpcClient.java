@@ -1,5 +1,7 @@
 package io.cairn.rpc;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +18,9 @@ import java.time.Duration;
  * Failures are IOExceptions with a one-line reason; callers decide whether to retry elsewhere.
  */
 public final class RpcClient {
-  static final ObjectMapper JSON = JsonMapper.builder()
+  // Jackson's default buffer pool is per thread; every request here runs on a fresh virtual
+  // thread, so a shared pool is what lets the buffers be reused at all.
+  static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   /** Marks a request one server already forwarded, so a second hop is refused rather than looped. */
   static final String FORWARDED = "X-Cairn-Forwarded";
