@@ -34,6 +34,7 @@ public final class Endpoints {
   private final StateStore store;
   private final String datacenter;
   private final RpcClient rpc;
+  private final WriteForwarder forwarder;
   private volatile RaftNode raft;
   private final SessionTimers sessionTimers = new SessionTimers(this);
   private final ReadIndexRounds readIndexRounds = new ReadIndexRounds();
@@ -43,6 +44,7 @@ public final class Endpoints {
     this.store = store;
     this.datacenter = datacenter;
     this.rpc = rpc;
+    this.forwarder = new WriteForwarder(rpc, WRITE_TIMEOUT);
     store.onSessionEnd((session, keys) -> {
       long until = System.nanoTime() + session.lockDelayNanos();
       keys.forEach(k -> lockDelays.merge(k, until, Math::max));
@@ -183,9 +185,7 @@ public final class Endpoints {
       try {
         if (r != null && r.isLeader()) return inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT);
         String leader = r == null ? null : r.leaderRpcAddress();
-        if (leader != null) {
-          return rpc.post(leader, "/rpc/apply", command, RpcServer.Applied.class, WRITE_TIMEOUT, true).outcome();
-        }
+        if (leader != null) return forwarder.forward(leader, command);
       } catch (NotLeaderException | RpcClient.NoLeaderIOException e) {
         LOG.debug("write bounced: {}", e.getMessage());
       } catch (IOException e) {
@@ -209,6 +209,33 @@ public final class Endpoints {
       }
     }
     return new RpcServer.Applied(write(command));
+  }
+
+  /**
+   * Writes forwarded together by a follower ({@link WriteForwarder}): submitted at once, so they
+   * share Raft entries, and answered in order. A step-down fails the whole call; the follower
+   * resends, and request ids keep that from applying anything twice.
+   */
+  WriteForwarder.Outcomes applyForwardedBatch(WriteForwarder.Batch batch) throws InterruptedException {
+    RaftNode r = raft;
+    if (r == null || !r.isLeader()) throw new NoLeaderException();
+    List<java.util.concurrent.CompletableFuture<Outcome>> results = new java.util.ArrayList<>();
+    for (Command c : batch.commands()) {
+      results.add(inLockDelay(c) ? java.util.concurrent.CompletableFuture.completedFuture(Outcome.NOT_APPLIED) : r.submit(c));
+    }
+    List<Outcome> outcomes = new java.util.ArrayList<>(results.size());
+    long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
+    for (var f : results) {
+      try {
+        outcomes.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof NotLeaderException) throw new NoLeaderException();
+        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("timed out waiting for the writes to commit");
+      }
+    }
+    return new WriteForwarder.Outcomes(outcomes);
   }
 
   private void checkDatacenter(String dc) {

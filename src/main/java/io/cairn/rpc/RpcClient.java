@@ -48,10 +48,18 @@ public final class RpcClient {
       throw new IOException("interrupted");
     }
     if (r.statusCode() == 503) throw new NoLeaderIOException(new String(r.body(), StandardCharsets.UTF_8));
+    if (r.statusCode() == 404) throw new NoSuchRpcException(rpcAddress + " does not serve " + path);
     if (r.statusCode() != 200) {
       throw new IOException(rpcAddress + path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8).strip());
     }
     return JSON.readValue(r.body(), answer);
+  }
+
+  /** The other side does not know this call: a server of an older version. */
+  static final class NoSuchRpcException extends IOException {
+    NoSuchRpcException(String message) {
+      super(message);
+    }
   }
 
   /** The other side has no leader to serve this right now. */

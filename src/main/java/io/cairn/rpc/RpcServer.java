@@ -99,6 +99,7 @@ public final class RpcServer implements AutoCloseable {
       boolean forwarded = request.getHeaders().get(RpcClient.FORWARDED) != null;
       answer = switch (request.getHttpURI().getPath()) {
         case "/rpc/apply" -> endpoints.applyForwarded(RpcClient.JSON.readValue(body, Command.class), forwarded);
+        case "/rpc/apply-batch" -> endpoints.applyForwardedBatch(RpcClient.JSON.readValue(body, WriteForwarder.Batch.class));
         case "/rpc/readindex" -> endpoints.leaderReadIndex();
         case "/rpc/heartbeat" -> heartbeats.beat(RpcClient.JSON.readValue(body, Heartbeats.Beat.class), forwarded, rpc);
         case "/rpc/node" -> nodeCatalog(RpcClient.JSON.readValue(body, ClientCatalogPort.NodeQuery.class).node());

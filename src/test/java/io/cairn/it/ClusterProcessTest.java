@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -116,6 +117,27 @@ class ClusterProcessTest {
       assertThat(s.call("GET", "/v1/kv/via-follower?raw&consistent", null).body()).isEqualTo("yes");
     }
     assertThat(follower.call("GET", "/v1/catalog/service/consul", null).body()).contains("s1", "s2", "s3");
+
+    // Concurrent writes through a follower travel to the leader together; each must get its own
+    // answer: a create-only put (cas=0) succeeds exactly for the keys that did not exist yet.
+    for (int i = 0; i < 64; i += 2) assertThat(follower.call("PUT", "/v1/kv/cas/" + i, "old").body()).isEqualTo("true");
+    List<Thread> writers = new ArrayList<>();
+    Map<Integer, String> answers = new ConcurrentHashMap<>();
+    for (int i = 0; i < 64; i++) {
+      int k = i;
+      writers.add(Thread.ofVirtual().start(() -> {
+        try {
+          answers.put(k, follower.call("PUT", "/v1/kv/cas/" + k + "?cas=0", "new").body());
+        } catch (Exception e) {
+          answers.put(k, e.toString());
+        }
+      }));
+    }
+    for (Thread t : writers) t.join(Duration.ofSeconds(60));
+    for (int i = 0; i < 64; i++) {
+      assertThat(answers.get(i)).as("create-only put of cas/%d", i).isEqualTo(i % 2 == 0 ? "false" : "true");
+      assertThat(follower.call("GET", "/v1/kv/cas/" + i + "?raw", null).body()).isEqualTo(i % 2 == 0 ? "old" : "new");
+    }
   }
 
   @Test
