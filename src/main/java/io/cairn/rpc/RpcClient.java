@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * Calls another server's RPC port (8300): JSON over HTTP/1.1, one short request per call.
+ * Calls another server's RPC port (8300): JSON over HTTP/1.1 on pooled kept-alive connections
+ * ({@link RpcConnections}), one short request per call.
  * Failures are IOExceptions with a one-line reason; callers decide whether to retry elsewhere.
  */
 public final class RpcClient {
@@ -24,33 +22,18 @@ public final class RpcClient {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   /** Marks a request one server already forwarded, so a second hop is refused rather than looped. */
   static final String FORWARDED = "X-Cairn-Forwarded";
+  private static final Map<String, String> FORWARDED_HEADER = Map.of(FORWARDED, "1");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final RpcConnections connections = new RpcConnections();
 
   public <T> T post(String rpcAddress, String path, Object body, Class<T> answer, Duration timeout, boolean forwarded)
       throws IOException {
-    URI uri;
-    try {
-      uri = URI.create("http://" + rpcAddress + path);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("bad server address \"" + rpcAddress + "\"");
-    }
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    if (forwarded) b.header(FORWARDED, "1");
-    HttpResponse<byte[]> r;
-    try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
-    }
-    if (r.statusCode() == 503) throw new NoLeaderIOException(new String(r.body(), StandardCharsets.UTF_8));
-    if (r.statusCode() == 404) throw new NoSuchRpcException(rpcAddress + " does not serve " + path);
-    if (r.statusCode() != 200) {
-      throw new IOException(rpcAddress + path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8).strip());
+    RpcConnections.Answer r = connections.post(rpcAddress, path, JSON.writeValueAsBytes(body),
+        forwarded ? FORWARDED_HEADER : Map.of(), timeout);
+    if (r.status() == 503) throw new NoLeaderIOException(new String(r.body(), StandardCharsets.UTF_8));
+    if (r.status() == 404) throw new NoSuchRpcException(rpcAddress + " does not serve " + path);
+    if (r.status() != 200) {
+      throw new IOException(rpcAddress + path + ": " + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8).strip());
     }
     return JSON.readValue(r.body(), answer);
   }
