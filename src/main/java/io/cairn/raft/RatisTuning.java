@@ -40,6 +40,11 @@ public final class RatisTuning {
     // call id. Cairn's callers never do (a resend is a new call carrying the same request id,
     // deduplicated by the state machine), so a minute of replies is only garbage to collect.
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(2, java.util.concurrent.TimeUnit.SECONDS));
+    // Ratis keeps the entries of up to 6 log segments of 32 MB in the heap by default; under
+    // load that held ~200 MB, which every young collection then had to walk and copy. Two
+    // segments of 8 MB are plenty: a follower that falls further behind is fed from the files.
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, 0);
     RaftServerConfigKeys.Write.setElementLimit(p, 4096);
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(8L * 1024 * 1024 + 8));
@@ -62,6 +67,7 @@ public final class RatisTuning {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     for (String key : List.of(RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY,
         RaftServerConfigKeys.Log.APPEND_ENTRIES_COMPOSE_ENABLED_KEY, RaftServerConfigKeys.RetryCache.EXPIRY_TIME_KEY,
+        RaftServerConfigKeys.Log.SEGMENT_SIZE_MAX_KEY, RaftServerConfigKeys.Log.SEGMENT_CACHE_NUM_MAX_KEY,
         RaftServerConfigKeys.Log.Appender.BUFFER_ELEMENT_LIMIT_KEY, RaftServerConfigKeys.Write.ELEMENT_LIMIT_KEY,
         RaftServerConfigKeys.Log.WRITE_BUFFER_SIZE_KEY, RaftServerConfigKeys.Snapshot.AUTO_TRIGGER_THRESHOLD_KEY)) {
       LOG.debug("ratis {}={}", key, p.get(key));
