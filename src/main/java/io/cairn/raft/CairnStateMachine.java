@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +69,37 @@ final class CairnStateMachine extends BaseStateMachine {
     storage.init(raftStorage);
     removeUnfinishedSnapshots(raftStorage.getStorageDir().getStateMachineDir());
     loadLatestSnapshot();
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /**
+   * Before a snapshot from the leader is installed (this server fell behind the leader's log),
+   * Ratis pauses the state machine, and after it checks that it was paused.
+   */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() != LifeCycle.State.RUNNING) return;
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
 
   @Override
   public void reinitialize() throws IOException {
+    // A snapshot installed from the leader replaces the state: one still being written here
+    // is older and must never be published (Ratis's snapshot index only moves forward).
+    discardWriting();
     loadLatestSnapshot();
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  private void discardWriting() {
+    SnapshotWrite w = writing;
+    writing = null;
+    if (w != null) w.done().whenComplete((md5, err) -> w.tmp().delete());
   }
 
   /** A snapshot still being written when the server stopped is of no use: its log is kept. */
@@ -148,6 +176,11 @@ final class CairnStateMachine extends BaseStateMachine {
 
   private long publish() throws IOException {
     SnapshotWrite w = writing;
+    SnapshotInfo latest = storage.getLatestSnapshot();
+    if (latest != null && latest.getIndex() >= w.at().getIndex()) {
+      discardWriting();
+      return RaftLog.INVALID_LOG_INDEX;
+    }
     writing = null;
     MD5Hash md5;
     try {

@@ -34,6 +34,7 @@ class ClusterProcessTest {
     final int httpPort = TestAgent.freePort();
     final int rpcPort = TestAgent.freePort();
     final int raftPort = TestAgent.freePort();
+    String extraConfig = "";
     AgentProcess process;
 
     Server(String name) {
@@ -43,7 +44,7 @@ class ClusterProcessTest {
     void start(List<Server> all) throws Exception {
       java.nio.file.Files.createDirectories(dir);
       java.nio.file.Path cfg = dir.resolve("liveness.hcl");
-      java.nio.file.Files.writeString(cfg, "node_failure_timeout = \"3s\"\n");
+      java.nio.file.Files.writeString(cfg, "node_failure_timeout = \"3s\"\n" + extraConfig);
       List<String> args = new ArrayList<>(List.of("agent", "-node", name,
           "-data-dir", dir.resolve(name).toString(), "-bind", "127.0.0.1", "-client", "127.0.0.1",
           "-http-port", Integer.toString(httpPort), "-dns-port", "0", "-server-port", Integer.toString(rpcPort),
@@ -81,7 +82,12 @@ class ClusterProcessTest {
   }
 
   private void startCluster(int... order) throws Exception {
+    startCluster("", order);
+  }
+
+  private void startCluster(String extraConfig, int... order) throws Exception {
     for (int i = 0; i < 3; i++) servers.add(new Server("s" + (i + 1)));
+    for (Server s : servers) s.extraConfig = extraConfig;
     for (int i : order) servers.get(i).start(servers);
     awaitOneLeader(servers);
   }
@@ -195,6 +201,38 @@ class ClusterProcessTest {
     lost.removeAll(present);
     assertThat(lost).as("acknowledged writes missing after failover").isEmpty();
     assertThat(wentBack).as("a ?consistent read went back in time").isFalse();
+  }
+
+  @Test
+  void aServerBackFromLongDowntimeCatchesUpFromTheLeadersSnapshot() throws Exception {
+    // Snapshots every 64 entries; writes of 8 KB (11 KB in the log, base64) until the leader has
+    // rolled its first 8 MB log segment and purged it (past Ratis's purge gap of 1,024 entries):
+    // the stopped server's log is then gone from the leader, which must send a snapshot instead.
+    startCluster("raft_snapshot_threshold = 64\n", 0, 1, 2);
+    Server leader = byRpc(servers.getFirst().leader());
+    Server away = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    away.process.process.destroyForcibly().waitFor();
+    String value = "v".repeat(8 * 1024);
+    int written = 0;
+    while (!firstSegmentPurged(leader)) {
+      assertThat(written).as("the leader never purged its first log segment").isLessThan(4000);
+      for (int end = written + 100; written < end; written++) {
+        assertThat(leader.call("PUT", "/v1/kv/big/" + written, value + written).body()).as("put big/%d", written).isEqualTo("true");
+      }
+    }
+    int last = written - 1;
+    away.start(servers);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> away.call("GET", "/v1/kv/big/?keys&stale", null).body().split(",").length == last + 1);
+    assertThat(away.call("GET", "/v1/kv/big/" + last + "?raw&stale", null).body()).isEqualTo(value + last);
+    assertThat(away.call("GET", "/v1/kv/big/0?raw&stale", null).body()).isEqualTo(value + 0);
+  }
+
+  private boolean firstSegmentPurged(Server s) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir.resolve(s.name))) {
+      List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("log_")).toList();
+      return !names.isEmpty() && names.stream().noneMatch(n -> n.startsWith("log_0-") || n.equals("log_inprogress_0"));
+    }
   }
 
   @Test
