@@ -53,8 +53,10 @@ final class CairnStateMachine extends BaseStateMachine {
   private final Consumer<RaftPeerId> onLeaderChange;
   private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("snapshot-writer").factory());
-  /** The snapshot being written; only the applier thread touches this field. */
+  /** The snapshot being written; only the applier thread touches these two fields. */
   private SnapshotWrite writing;
+  /** After a failed write (a full disk, say), no new attempt before this System.nanoTime(). */
+  private long nextAttemptNanos = System.nanoTime();
 
   private record SnapshotWrite(TermIndex at, File file, File tmp, int keys, CompletableFuture<MD5Hash> done) {}
 
@@ -165,7 +167,7 @@ final class CairnStateMachine extends BaseStateMachine {
       return publish();
     }
     TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+    if (last == null || last.getIndex() < 0 || System.nanoTime() - nextAttemptNanos < 0) return RaftLog.INVALID_LOG_INDEX;
     StateStore.Image image = store.image();
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
@@ -186,8 +188,9 @@ final class CairnStateMachine extends BaseStateMachine {
     try {
       md5 = w.done().join();
     } catch (CompletionException e) {
-      LOG.error("snapshot index={} not written: {}", w.at().getIndex(), e.getCause().toString());
+      LOG.error("snapshot index={} not written (next attempt in 10 s): {}", w.at().getIndex(), e.getCause().toString());
       Files.deleteIfExists(w.tmp().toPath());
+      nextAttemptNanos = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
       return RaftLog.INVALID_LOG_INDEX;
     }
     Files.move(w.tmp().toPath(), w.file().toPath(), StandardCopyOption.ATOMIC_MOVE);
