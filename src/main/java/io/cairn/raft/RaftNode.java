@@ -48,6 +48,10 @@ public final class RaftNode implements AutoCloseable {
   private static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.fromString("c0a1c0de-0000-4000-8000-00000000ca1f"));
   private static final int MAX_BATCH = 1024;
   private static final int MAX_IN_FLIGHT = 8;
+  /** A batch whose commands encode larger than this is split into several log entries. */
+  private static final int BATCH_BYTES = 1024 * 1024;
+  /** Below Ratis's 8 MB log write buffer (RatisTuning), which must hold a whole entry. */
+  static final int MAX_ENTRY_BYTES = 7 * 1024 * 1024;
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
@@ -157,26 +161,60 @@ public final class RaftNode implements AutoCloseable {
     while ((p = queue.poll()) != null) p.result().completeExceptionally(new IllegalStateException("server is shutting down"));
   }
 
+  /**
+   * Sends one batch as one log entry or, when its commands together are larger than
+   * {@link #BATCH_BYTES}, as several; releases the in-flight permit once all are answered.
+   */
   private void send(List<Pending> batch) {
+    List<Entry> entries = new ArrayList<>();
+    split(batch, entries);
+    java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger(entries.size());
+    Runnable answered = () -> {
+      if (unanswered.decrementAndGet() == 0) inFlight.release();
+    };
+    for (Entry e : entries) submit(e, answered);
+  }
+
+  private record Entry(List<Pending> batch, byte[] bytes) {}
+
+  private static void split(List<Pending> batch, List<Entry> out) {
     Command command = batch.size() == 1 ? batch.getFirst().command()
         : new Command.Batch(batch.stream().map(Pending::command).toList());
+    byte[] bytes = CommandCodec.encode(command);
+    if (bytes.length > BATCH_BYTES && batch.size() > 1) {
+      split(batch.subList(0, batch.size() / 2), out);
+      split(batch.subList(batch.size() / 2, batch.size()), out);
+    } else {
+      out.add(new Entry(batch, bytes));
+    }
+  }
+
+  private void submit(Entry e, Runnable answered) {
+    if (e.bytes().length > MAX_ENTRY_BYTES) {
+      // Ratis cannot log an entry larger than its write buffer, and a failed log append stops
+      // the server's log for good: refuse it here, with a reason the caller can show.
+      answered.run();
+      e.batch().forEach(p -> p.result().completeExceptionally(new IllegalArgumentException(
+          "write too large: " + e.bytes().length + " bytes encoded, the limit is " + MAX_ENTRY_BYTES)));
+      return;
+    }
     CompletableFuture<RaftClientReply> reply;
     try {
       // Straight to this server's division: RaftServer's own entry point first hops to a
       // client thread pool and blocks the caller until that thread has appended the entry.
-      reply = division().submitClientRequestAsync(request(command));
-    } catch (IOException e) {
-      inFlight.release();
-      batch.forEach(p -> p.result().completeExceptionally(e));
+      reply = division().submitClientRequestAsync(request(e.bytes()));
+    } catch (IOException ex) {
+      answered.run();
+      e.batch().forEach(p -> p.result().completeExceptionally(ex));
       return;
     }
     reply.whenComplete((r, err) -> {
-      inFlight.release();
+      answered.run();
       if (err == null && r.isSuccess()) {
-        deliver(batch, r);
+        deliver(e.batch(), r);
       } else {
         RuntimeException failure = failureOf(r, err);
-        batch.forEach(p -> p.result().completeExceptionally(failure));
+        e.batch().forEach(p -> p.result().completeExceptionally(failure));
       }
     });
   }
@@ -214,13 +252,13 @@ public final class RaftNode implements AutoCloseable {
     return (RaftClientAsynchronousProtocol) server.getDivision(GROUP_ID);
   }
 
-  private RaftClientRequest request(Command command) {
+  private RaftClientRequest request(byte[] command) {
     return RaftClientRequest.newBuilder()
         .setClientId(clientId)
         .setServerId(selfId)
         .setGroupId(GROUP_ID)
         .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command))))
+        .setMessage(Message.valueOf(ByteString.copyFrom(command)))
         .setType(RaftClientRequest.writeRequestType())
         .build();
   }

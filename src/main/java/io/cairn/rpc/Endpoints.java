@@ -206,6 +206,8 @@ public final class Endpoints {
         return new RpcServer.Applied(inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT));
       } catch (NotLeaderException e) {
         throw new NoLeaderException();
+      } catch (IllegalArgumentException e) {
+        return new RpcServer.Applied(Outcome.error(e.getMessage()));
       }
     }
     return new RpcServer.Applied(write(command));
@@ -230,6 +232,10 @@ public final class Endpoints {
         outcomes.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.ExecutionException e) {
         if (e.getCause() instanceof NotLeaderException) throw new NoLeaderException();
+        if (e.getCause() instanceof IllegalArgumentException bad) {
+          outcomes.add(Outcome.error(bad.getMessage()));  // refused as it is (too large): the caller's 400
+          continue;
+        }
         throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
       } catch (java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException("timed out waiting for the writes to commit");
