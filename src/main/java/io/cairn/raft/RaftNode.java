@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.conf.RaftProperties;
@@ -51,7 +52,7 @@ public final class RaftNode implements AutoCloseable {
   /** A batch whose commands encode larger than this is split into several log entries. */
   private static final int BATCH_BYTES = 1024 * 1024;
   /** Below Ratis's 8 MB log write buffer (RatisTuning), which must hold a whole entry. */
-  static final int MAX_ENTRY_BYTES = 7 * 1024 * 1024;
+  private static final int MAX_ENTRY_BYTES = 7 * 1024 * 1024;
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
@@ -168,7 +169,7 @@ public final class RaftNode implements AutoCloseable {
   private void send(List<Pending> batch) {
     List<Entry> entries = new ArrayList<>();
     split(batch, entries);
-    java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger(entries.size());
+    AtomicInteger unanswered = new AtomicInteger(entries.size());
     Runnable answered = () -> {
       if (unanswered.decrementAndGet() == 0) inFlight.release();
     };

@@ -9,7 +9,12 @@ import io.cairn.state.StateStore;
 import io.cairn.state.Topic;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -221,23 +226,23 @@ public final class Endpoints {
   WriteForwarder.Outcomes applyForwardedBatch(WriteForwarder.Batch batch) throws InterruptedException {
     RaftNode r = raft;
     if (r == null || !r.isLeader()) throw new NoLeaderException();
-    List<java.util.concurrent.CompletableFuture<Outcome>> results = new java.util.ArrayList<>();
+    List<CompletableFuture<Outcome>> results = new ArrayList<>();
     for (Command c : batch.commands()) {
-      results.add(inLockDelay(c) ? java.util.concurrent.CompletableFuture.completedFuture(Outcome.NOT_APPLIED) : r.submit(c));
+      results.add(inLockDelay(c) ? CompletableFuture.completedFuture(Outcome.NOT_APPLIED) : r.submit(c));
     }
-    List<Outcome> outcomes = new java.util.ArrayList<>(results.size());
+    List<Outcome> outcomes = new ArrayList<>(results.size());
     long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
     for (var f : results) {
       try {
-        outcomes.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
-      } catch (java.util.concurrent.ExecutionException e) {
+        outcomes.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (ExecutionException e) {
         if (e.getCause() instanceof NotLeaderException) throw new NoLeaderException();
         if (e.getCause() instanceof IllegalArgumentException bad) {
           outcomes.add(Outcome.error(bad.getMessage()));  // refused as it is (too large): the caller's 400
           continue;
         }
         throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new IllegalStateException("timed out waiting for the writes to commit");
       }
     }

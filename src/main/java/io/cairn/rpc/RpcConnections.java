@@ -1,6 +1,7 @@
 package io.cairn.rpc;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,7 +159,7 @@ final class RpcConnections {
     try {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-      return new Conn(s, false);
+      return new Conn(s);
     } catch (IOException e) {
       s.close();
       throw new IOException(address + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
@@ -186,14 +187,14 @@ final class RpcConnections {
     final Socket socket;
     final InputStream in;
     final OutputStream out;
+    /** Set once it has carried a call and gone back to the pool. */
     boolean reused;
     boolean keepAlive;
 
-    Conn(Socket socket, boolean reused) throws IOException {
+    Conn(Socket socket) throws IOException {
       this.socket = socket;
       this.in = new BufferedInputStream(socket.getInputStream(), 8192);
-      this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
-      this.reused = reused;
+      this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
 
     /** One CRLF-terminated line (ISO-8859-1), or null at end of stream. */

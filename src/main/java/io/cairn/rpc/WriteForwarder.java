@@ -38,12 +38,11 @@ final class WriteForwarder {
   private final Duration timeout;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final Thread sender;
 
   WriteForwarder(RpcClient rpc, Duration timeout) {
     this.rpc = rpc;
     this.timeout = timeout;
-    this.sender = Thread.ofVirtual().name("write-forwarder").start(this::sendLoop);
+    Thread.ofVirtual().name("write-forwarder").start(this::sendLoop);  // lives as long as the agent
   }
 
   /** Sends {@code command} to the leader at {@code leader} and waits for its outcome. */
@@ -123,11 +122,5 @@ final class WriteForwarder {
       outcomes.add(rpc.post(leader, "/rpc/apply", p.command(), RpcServer.Applied.class, timeout, true).outcome());
     }
     return new Outcomes(outcomes);
-  }
-
-  void close() {
-    sender.interrupt();
-    Pending p;
-    while ((p = queue.poll()) != null) p.result().completeExceptionally(new IOException("server is shutting down"));
   }
 }

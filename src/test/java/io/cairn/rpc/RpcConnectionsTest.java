@@ -61,7 +61,7 @@ class RpcConnectionsTest {
         }
         char[] body = new char[length];
         int off = 0;
-        while (off < length) off += in.read(body, off, length - off);
+        for (int got; off < length && (got = in.read(body, off, length - off)) >= 0; ) off += got;
         requests.add(requestLine + " " + new String(body));
         out.write(answer.apply(n.getAndIncrement()).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
