@@ -155,7 +155,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     AgentConfig c = config;
     List<CatalogViewQuery.Member> known;
     try {
-      known = server != null ? CatalogViewQuery.members(store)
+      known = server != null ? CatalogViewQuery.members(store, new io.cairn.state.WatchSet()).value()
           : client.servers().call("/rpc/view", new CatalogViewQuery("members", null), CatalogViewQuery.Answer.class).members();
     } catch (java.io.IOException | RuntimeException e) {
       known = List.of();

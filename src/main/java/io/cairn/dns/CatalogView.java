@@ -1,5 +1,6 @@
 package io.cairn.dns;
 
+import io.cairn.state.WatchSet;
 import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
@@ -29,22 +30,22 @@ public interface CatalogView {
     return new CatalogView() {
       @Override
       public List<ServiceEntry> serviceEntries(String service) {
-        return store.serviceEntries(service).value();
+        return store.serviceEntries(new WatchSet(), service).value();
       }
 
       @Override
       public Optional<Node> node(String name) {
-        return store.nodeServices(name).value().map(NodeServices::node);
+        return store.nodeServices(new WatchSet(), name).value().map(NodeServices::node);
       }
 
       @Override
       public List<Node> nodes() {
-        return store.nodes().value();
+        return store.nodes(new WatchSet()).value();
       }
 
       @Override
       public Map<String, List<String>> services() {
-        return store.services().value();
+        return store.services(new WatchSet()).value();
       }
 
       @Override

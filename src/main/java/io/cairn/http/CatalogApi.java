@@ -13,7 +13,6 @@ import io.cairn.state.NodeServices;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.ServiceInstance;
-import io.cairn.state.Topic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,7 @@ final class CatalogApi {
 
   private Reply nodes(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<Node>> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.NODES), s -> s.nodes());
+    QueryResult<List<Node>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodes(ws));
     ArrayNode out = Wire.array();
     for (Node n : r.value()) if (filters.matches(n)) out.add(Wire.node(n));
     return Reply.json(out, r.meta());
@@ -100,18 +99,18 @@ final class CatalogApi {
     Filters filters = Filters.of(req);
     if (!filters.nodeMeta().isEmpty()) {
       // Filtering by node meta needs the instances, not just the names.
-      QueryResult<List<Node>> nodes = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.SERVICES, Topic.Table.NODES), s -> s.nodes());
+      QueryResult<List<NodeServices>> nodes = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodesWithServices(ws));
       ObjectNode out = Wire.object();
-      for (Node n : nodes.value()) {
-        if (!filters.matches(n)) continue;
-        ctx.endpoints().store().nodeServices(n.name()).value().ifPresent(ns -> ns.services().forEach(s -> {
+      for (NodeServices ns : nodes.value()) {
+        if (!filters.matches(ns.node())) continue;
+        ns.services().forEach(s -> {
           ArrayNode tags = out.has(s.name()) ? (ArrayNode) out.get(s.name()) : out.putArray(s.name());
           for (String t : s.tags()) if (!contains(tags, t)) tags.add(t);
-        }));
+        });
       }
       return Reply.json(out, nodes.meta());
     }
-    QueryResult<Map<String, List<String>>> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.SERVICES), s -> s.services());
+    QueryResult<Map<String, List<String>>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.services(ws));
     ObjectNode out = Wire.object();
     r.value().forEach((name, tags) -> out.set(name, Wire.strings(tags)));
     return Reply.json(out, r.meta());
@@ -124,8 +123,7 @@ final class CatalogApi {
 
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), List.of(new Topic.Service(name)),
-        s -> s.serviceEntries(name));
+    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.serviceEntries(ws, name));
     ArrayNode out = Wire.array();
     for (ServiceEntry e : r.value()) {
       if (filters.matches(e.node()) && filters.matches(e.service())) out.add(Wire.catalogService(e.node(), e.service()));
@@ -134,8 +132,7 @@ final class CatalogApi {
   }
 
   private Reply node(ApiRequest req, String name) throws Exception {
-    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), List.of(new Topic.NodeName(name)),
-        s -> s.nodeServices(name));
+    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodeServices(ws, name));
     if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
     NodeServices ns = r.value().get();
     ObjectNode out = Wire.object();

@@ -6,7 +6,6 @@ import io.cairn.rpc.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceInstance;
-import io.cairn.state.Topic;
 import io.cairn.state.UserEvent;
 import java.util.Base64;
 import java.util.List;
@@ -47,7 +46,7 @@ final class EventApi {
 
   private Reply list(ApiRequest req, String rest) throws Exception {
     String name = req.param("name");
-    QueryResult<List<UserEvent>> q = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.EVENTS), s -> s.events());
+    QueryResult<List<UserEvent>> q = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.events(ws));
     ArrayNode out = Wire.array();
     for (UserEvent e : q.value()) {
       if ((name == null || name.isEmpty() || name.equals(e.name())) && matchesThisAgent(e)) out.add(event(e));

@@ -5,7 +5,6 @@ import io.cairn.rpc.QueryResult;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.ServiceEntry;
-import io.cairn.state.Topic;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,9 +18,9 @@ final class HealthApi {
 
   void register(Router r) {
     r.route("GET", "/v1/health/node/", (req, node) -> checks(req, ctx.endpoints().read(req.queryOptions(),
-        List.of(new Topic.NodeName(node)), s -> s.nodeChecks(node))));
+        (s, ws) -> s.nodeChecks(ws, node))));
     r.route("GET", "/v1/health/checks/", (req, svc) -> checks(req, ctx.endpoints().read(req.queryOptions(),
-        List.of(new Topic.Service(svc)), s -> s.serviceChecks(svc))));
+        (s, ws) -> s.serviceChecks(ws, svc))));
     r.route("GET", "/v1/health/state/", this::state);
     r.route("GET", "/v1/health/service/", this::service);
   }
@@ -33,7 +32,7 @@ final class HealthApi {
   private Reply state(ApiRequest req, String state) throws Exception {
     Optional<CheckStatus> wanted = CheckStatus.parse(state);
     if (!state.equals("any") && wanted.isEmpty()) throw ApiException.badRequest("Invalid state: \"" + state + "\"; use any, passing, warning or critical");
-    QueryResult<List<HealthCheck>> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.CHECKS), s -> s.checks());
+    QueryResult<List<HealthCheck>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.checks(ws));
     List<HealthCheck> out = r.value().stream().filter(c -> wanted.isEmpty() || c.status() == wanted.get()).toList();
     return Reply.json(Wire.checks(out), r.meta());
   }
@@ -41,8 +40,7 @@ final class HealthApi {
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
     boolean passingOnly = req.flag("passing");
-    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), List.of(new Topic.Service(name)),
-        s -> s.serviceEntries(name));
+    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.serviceEntries(ws, name));
     ArrayNode out = Wire.array();
     for (ServiceEntry e : r.value()) {
       if (!filters.matches(e.node()) || !filters.matches(e.service())) continue;

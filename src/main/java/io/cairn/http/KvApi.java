@@ -5,7 +5,6 @@ import io.cairn.rpc.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.KvEntry;
 import io.cairn.state.Outcome;
-import io.cairn.state.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -31,20 +30,19 @@ final class KvApi {
     QueryOptions opts = req.queryOptions();
     if (req.flag("keys")) {
       String sep = req.param("separator");
-      QueryResult<List<String>> r = ctx.endpoints().read(opts, List.of(new Topic.KvPrefix(key)),
-          s -> s.kvKeys(key, sep));
+      QueryResult<List<String>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvKeys(ws, key, sep));
       if (r.value().isEmpty()) return Reply.notFound(r.meta());
       return Reply.json(Wire.strings(r.value()), r.meta());
     }
     if (req.flag("recurse")) {
-      QueryResult<List<KvEntry>> r = ctx.endpoints().read(opts, List.of(new Topic.KvPrefix(key)), s -> s.kvList(key));
+      QueryResult<List<KvEntry>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvList(ws, key));
       if (r.value().isEmpty()) return Reply.notFound(r.meta());
       var arr = Wire.array();
       r.value().forEach(e -> arr.add(Wire.kvEntry(e)));
       return Reply.json(arr, r.meta());
     }
     if (key.isEmpty()) throw ApiException.badRequest("Missing key name");
-    QueryResult<Optional<KvEntry>> r = ctx.endpoints().read(opts, List.of(new Topic.KvKey(key)), s -> s.kvGet(key));
+    QueryResult<Optional<KvEntry>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvGet(ws, key));
     if (r.value().isEmpty()) return Reply.notFound(r.meta());
     if (req.flag("raw")) return Reply.raw(r.value().get().value(), r.meta()).withHeader("X-Content-Type-Options", "nosniff");
     return Reply.json(Wire.array().add(Wire.kvEntry(r.value().get())), r.meta());

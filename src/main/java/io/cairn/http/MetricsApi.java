@@ -1,5 +1,6 @@
 package io.cairn.http;
 
+import io.cairn.state.WatchSet;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
@@ -41,8 +42,8 @@ final class MetricsApi {
       g.put("consul.server.isLeader", ctx.endpoints().isLeader() ? 1.0 : 0.0);
       g.put("consul.raft.peers", (double) ctx.endpoints().peers().size());
       g.put("consul.kvs.entries", (double) store.kvSize());
-      g.put("consul.catalog.nodes", (double) store.nodes().value().size());
-      g.put("consul.catalog.services", (double) store.services().value().size());
+      g.put("consul.catalog.nodes", (double) store.nodes(new WatchSet()).value().size());
+      g.put("consul.catalog.services", (double) store.services(new WatchSet()).value().size());
       g.put("consul.blocking_queries.watches", (double) store.openWatches());
     }
     g.put("consul.agent.services", (double) ctx.local().services().size());

@@ -8,7 +8,6 @@ import io.cairn.rpc.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import io.cairn.state.Session;
-import io.cairn.state.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -38,15 +37,15 @@ final class SessionApi {
       return Reply.json(Wire.array().add(session(s.get())));
     });
     r.route("GET", "/v1/session/info/", (req, id) -> {
-      QueryResult<Optional<Session>> q = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.SESSIONS), s -> s.session(id));
+      QueryResult<Optional<Session>> q = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.session(ws, id));
       ArrayNode out = Wire.array();
       q.value().ifPresent(s -> out.add(session(s)));
       return Reply.json(out, q.meta());
     });
     r.route("GET", "/v1/session/node/", (req, node) -> list(ctx.endpoints().read(req.queryOptions(),
-        List.of(Topic.Table.SESSIONS), s -> s.sessionsOn(node))));
+        (s, ws) -> s.sessionsOn(ws, node))));
     r.route("GET", "/v1/session/list", (req, rest) -> list(ctx.endpoints().read(req.queryOptions(),
-        List.of(Topic.Table.SESSIONS), s -> s.sessions())));
+        (s, ws) -> s.sessions(ws))));
   }
 
   private Reply create(ApiRequest req, String rest) throws Exception {

@@ -1,12 +1,12 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.rpc.QueryOptions;
 import io.cairn.rpc.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
-import io.cairn.state.Topic;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,8 +35,10 @@ final class SnapshotApi {
   }
 
   private Reply save(ApiRequest req, String rest) throws Exception {
-    QueryResult<StateStore.Image> r = ctx.endpoints().read(req.queryOptions(), List.of(Topic.Table.NODES),
-        s -> new Indexed<>(s.lastIndex(), s.image()));
+    QueryOptions asked = req.queryOptions();
+    // Not a blocking read (as in Consul): only the read mode and datacenter apply.
+    QueryOptions once = new QueryOptions(asked.consistency(), 0, null, asked.token(), asked.datacenter());
+    QueryResult<StateStore.Image> r = ctx.endpoints().read(once, (s, ws) -> new Indexed<>(s.lastIndex(), s.image().forBackup()));
     var doc = Wire.object();
     doc.put("Format", FORMAT);
     doc.put("Index", r.value().index());

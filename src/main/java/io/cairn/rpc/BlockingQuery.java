@@ -2,18 +2,16 @@ package io.cairn.rpc;
 
 import io.cairn.state.Indexed;
 import io.cairn.state.StateStore;
-import io.cairn.state.Topic;
-import io.cairn.state.Watch;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 
 /**
  * Consul's blocking-query rules over the state store: with a {@code minIndex}, hold the read
  * until the index of what it reads differs from it (greater: news; smaller: the store was reset,
  * answer at once) or the wait (default 5 min, cap 10 min, plus up to wait/16 of jitter) runs out.
- * Waiting is on a {@link Watch} of the read's topics, so unrelated writes never wake it.
+ * Waiting is on a watch of the topics the read itself registered, so unrelated writes never wake
+ * it and a write that moves its index always does.
  */
 public final class BlockingQuery {
   private BlockingQuery() {}
@@ -26,24 +24,22 @@ public final class BlockingQuery {
     return wait.plusNanos(jitter);
   }
 
-  public static <T> Indexed<T> run(StateStore store, List<Topic> topics, long minIndex, Duration maxWait,
-                                   Function<StateStore, Indexed<T>> read) throws InterruptedException {
-    return run(store, topics, minIndex, maxWait, read, () -> false);
+  public static <T> Indexed<T> run(StateStore store, long minIndex, Duration maxWait, StateStore.Read<T> read)
+      throws InterruptedException {
+    return run(store, minIndex, maxWait, read, () -> false);
   }
 
   /** As above; once {@code stopping} says so, a held query answers with what it has. */
-  public static <T> Indexed<T> run(StateStore store, List<Topic> topics, long minIndex, Duration maxWait,
-                                   Function<StateStore, Indexed<T>> read, java.util.function.BooleanSupplier stopping)
-      throws InterruptedException {
-    if (minIndex <= 0) return read.apply(store);
+  public static <T> Indexed<T> run(StateStore store, long minIndex, Duration maxWait, StateStore.Read<T> read,
+                                   BooleanSupplier stopping) throws InterruptedException {
+    if (minIndex <= 0) return read.run(store, new io.cairn.state.WatchSet());
     long deadline = System.nanoTime() + effectiveWait(maxWait).toNanos();
     while (true) {
-      try (Watch watch = store.watch(topics)) {
-        // Registered before reading: a write between the read and the wait still fires it.
-        Indexed<T> result = read.apply(store);
+      try (StateStore.Watched<T> round = store.readAndWatch(read)) {
+        Indexed<T> result = round.result();
         long remaining = deadline - System.nanoTime();
         if (result.index() != minIndex || remaining <= 0 || stopping.getAsBoolean()) return result;
-        watch.await(remaining);
+        round.watch().await(remaining);
       }
     }
   }

@@ -4,6 +4,9 @@ import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.StateStore;
+import io.cairn.state.WatchSet;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.CheckStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -38,42 +41,43 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
     public static final String LEFT = "left";
   }
 
-  /** Every node of the catalog as a member. */
-  public static List<Member> members(StateStore store) {
-    java.util.Map<String, String> serverPorts = new java.util.HashMap<>();
-    for (ServiceEntry e : store.serviceEntries("consul").value()) serverPorts.put(e.node().name(), Integer.toString(e.service().port()));
-    java.util.List<Member> out = new java.util.ArrayList<>();
-    for (Node n : store.nodes().value()) {
-      boolean alive = store.nodeChecks(n.name()).value().stream()
-          .noneMatch(c -> c.checkId().equals(Heartbeats.SERF_HEALTH) && c.status() == io.cairn.state.CheckStatus.CRITICAL);
-      out.add(new Member(n.name(), n.address(), alive ? Member.ALIVE : Member.FAILED, serverPorts.containsKey(n.name()),
-          serverPorts.getOrDefault(n.name(), "")));
+  /** Every node of the catalog as a member (and those that left), read into {@code ws}. */
+  public static io.cairn.state.Indexed<List<Member>> members(StateStore store, WatchSet ws) {
+    Map<String, String> serverPorts = new java.util.HashMap<>();
+    for (ServiceEntry e : store.serviceEntries(ws, "consul").value()) serverPorts.put(e.node().name(), Integer.toString(e.service().port()));
+    java.util.Set<String> failed = new java.util.HashSet<>();
+    for (HealthCheck c : store.checks(ws).value()) {
+      if (c.checkId().equals(Heartbeats.SERF_HEALTH) && c.status() == CheckStatus.CRITICAL) failed.add(c.node());
     }
-    store.leftNodes().forEach((name, address) -> out.add(new Member(name, address, Member.LEFT, false, "")));
-    return out;
+    List<Member> out = new java.util.ArrayList<>();
+    for (Node n : store.nodes(ws).value()) {
+      out.add(new Member(n.name(), n.address(), failed.contains(n.name()) ? Member.FAILED : Member.ALIVE,
+          serverPorts.containsKey(n.name()), serverPorts.getOrDefault(n.name(), "")));
+    }
+    store.leftNodes(ws).value().forEach((name, address) -> out.add(new Member(name, address, Member.LEFT, false, "")));
+    return new io.cairn.state.Indexed<>(ws.index(), out);
   }
 
   /** Answers at once, or (with a minIndex) when what the question reads has changed. */
   static Answer answer(StateStore store, CatalogViewQuery q, java.util.function.BooleanSupplier stopping)
       throws InterruptedException {
-    List<io.cairn.state.Topic> topics = switch (q.op()) {
-      case "service" -> List.of(new io.cairn.state.Topic.Service(q.name()));
-      case "node" -> List.of(new io.cairn.state.Topic.NodeName(q.name()));
-      case "nodes", "members" -> List.of(io.cairn.state.Topic.Table.NODES, io.cairn.state.Topic.Table.CHECKS);
-      case "services" -> List.of(io.cairn.state.Topic.Table.SERVICES);
+    StateStore.Read<Answer> read = switch (q.op()) {
+      case "service" -> (s, ws) -> answer(s.serviceEntries(ws, q.name()), v -> new Answer(v, null, null, null, null, 0));
+      case "node" -> (s, ws) -> answer(s.nodeServices(ws, q.name()),
+          v -> new Answer(null, v.map(NodeServices::node).orElse(null), null, null, null, 0));
+      case "nodes" -> (s, ws) -> answer(s.nodes(ws), v -> new Answer(null, null, v, null, null, 0));
+      case "services" -> (s, ws) -> answer(s.services(ws), v -> new Answer(null, null, null, v, null, 0));
+      case "members" -> (s, ws) -> answer(members(s, ws), v -> new Answer(null, null, null, null, v, 0));
       default -> throw new IllegalArgumentException("unknown view op " + q.op());
     };
     java.time.Duration wait = java.time.Duration.ofMillis(Math.min(Math.max(q.waitMillis(), 0), 600_000));
-    return BlockingQuery.run(store, topics, q.minIndex(), wait, s -> {
-      long index = s.indexOf(topics);
-      Answer a = switch (q.op()) {
-        case "service" -> new Answer(s.serviceEntries(q.name()).value(), null, null, null, null, index);
-        case "node" -> new Answer(null, s.nodeServices(q.name()).value().map(NodeServices::node).orElse(null), null, null, null, index);
-        case "nodes" -> new Answer(null, null, s.nodes().value(), null, null, index);
-        case "services" -> new Answer(null, null, null, s.services().value(), null, index);
-        default -> new Answer(null, null, null, null, members(s), index);
-      };
-      return new io.cairn.state.Indexed<>(index, a);
-    }, stopping).value();
+    return BlockingQuery.run(store, q.minIndex(), wait, read, stopping).value();
+  }
+
+  private static <V> io.cairn.state.Indexed<Answer> answer(io.cairn.state.Indexed<V> read,
+                                                          java.util.function.Function<V, Answer> shape) {
+    Answer a = shape.apply(read.value());
+    return new io.cairn.state.Indexed<>(read.index(),
+        new Answer(a.entries(), a.node(), a.nodes(), a.services(), a.members(), read.index()));
   }
 }

@@ -6,7 +6,6 @@ import io.cairn.state.Command;
 import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
-import io.cairn.state.Topic;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,12 +85,11 @@ public final class Endpoints {
     return List.of(datacenter);
   }
 
-  /** Serves a read of {@code topics}, blocking per the options. */
-  public <T> QueryResult<T> read(QueryOptions opts, List<Topic> topics, Function<StateStore, Indexed<T>> query)
-      throws InterruptedException {
+  /** Serves a read of the state store, blocking per the options on what the read itself registers. */
+  public <T> QueryResult<T> read(QueryOptions opts, StateStore.Read<T> query) throws InterruptedException {
     checkDatacenter(opts.datacenter());
     if (opts.consistency() != Consistency.STALE) awaitReadable();
-    Indexed<T> result = BlockingQuery.run(store, topics, opts.minIndex(), opts.maxWait(), query, () -> stopping);
+    Indexed<T> result = BlockingQuery.run(store, opts.minIndex(), opts.maxWait(), query, () -> stopping);
     return new QueryResult<>(result.value(), meta(result.index()));
   }
 

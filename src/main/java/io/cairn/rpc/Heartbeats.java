@@ -1,5 +1,6 @@
 package io.cairn.rpc;
 
+import io.cairn.state.WatchSet;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
@@ -56,7 +57,7 @@ public final class Heartbeats {
       return;
     }
     long now = System.nanoTime();
-    List<Node> nodes = endpoints.store().nodes().value();
+    List<Node> nodes = endpoints.store().nodes(new WatchSet()).value();
     if (!wasLeader) {
       wasLeader = true;
       for (Node n : nodes) lastSeen.putIfAbsent(n.name(), now);
@@ -71,7 +72,7 @@ public final class Heartbeats {
   }
 
   private List<HealthCheck> checks(String node) {
-    return endpoints.store().nodeChecks(node).value();
+    return endpoints.store().nodeChecks(new WatchSet(), node).value();
   }
 
   private boolean hasSerfHealth(String node) {
@@ -94,7 +95,7 @@ public final class Heartbeats {
   }
 
   private void setSerfHealth(String node, CheckStatus status, String output) {
-    var n = endpoints.store().nodeServices(node).value();
+    var n = endpoints.store().nodeServices(new WatchSet(), node).value();
     if (n.isEmpty()) return;
     Node nd = n.get().node();
     HealthCheck hc = new HealthCheck(node, SERF_HEALTH, "Serf Health Status", status, "", output, "", "", List.of(),

@@ -1,5 +1,6 @@
 package io.cairn.rpc;
 
+import io.cairn.state.WatchSet;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import java.io.IOException;
@@ -140,8 +141,8 @@ public final class RpcServer implements AutoCloseable {
   }
 
   private ClientCatalogPort.NodeCatalog nodeCatalog(String node) {
-    return new ClientCatalogPort.NodeCatalog(endpoints.store().nodeServices(node).value().orElse(null),
-        endpoints.store().nodeChecks(node).value());
+    return new ClientCatalogPort.NodeCatalog(endpoints.store().nodeServices(new WatchSet(), node).value().orElse(null),
+        endpoints.store().nodeChecks(new WatchSet(), node).value());
   }
 
   @Override

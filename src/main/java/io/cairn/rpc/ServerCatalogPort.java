@@ -1,5 +1,6 @@
 package io.cairn.rpc;
 
+import io.cairn.state.WatchSet;
 import io.cairn.local.CatalogPort;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
@@ -23,11 +24,11 @@ public final class ServerCatalogPort implements CatalogPort {
 
   @Override
   public Optional<NodeServices> nodeServices(String node) {
-    return endpoints.store().nodeServices(node).value();
+    return endpoints.store().nodeServices(new WatchSet(), node).value();
   }
 
   @Override
   public List<HealthCheck> nodeChecks(String node) {
-    return endpoints.store().nodeChecks(node).value();
+    return endpoints.store().nodeChecks(new WatchSet(), node).value();
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.rpc;
 
+import io.cairn.state.WatchSet;
 import io.cairn.checks.GoDuration;
 import io.cairn.state.Command;
 import io.cairn.state.Session;
@@ -46,7 +47,7 @@ public final class SessionTimers {
     }
     long now = System.nanoTime();
     Set<String> live = new HashSet<>();
-    for (Session s : endpoints.store().sessions().value()) {
+    for (Session s : endpoints.store().sessions(new WatchSet()).value()) {
       Optional<Duration> ttl = ttlOf(s);
       if (ttl.isEmpty()) continue;
       live.add(s.id());
@@ -68,7 +69,7 @@ public final class SessionTimers {
 
   /** On the leader: restarts a session's TTL; empty when there is no such session. */
   Optional<Session> renew(String id) {
-    Optional<Session> s = endpoints.store().session(id).value();
+    Optional<Session> s = endpoints.store().session(new WatchSet(), id).value();
     s.flatMap(SessionTimers::ttlOf).ifPresent(ttl -> deadlines.put(id, System.nanoTime() + ttl.toNanos() * TTL_MULTIPLIER));
     return s;
   }

@@ -29,6 +29,7 @@ final class Catalog {
       Node fresh = new Node(c.nodeId(), n, c.address(), c.datacenter(), c.taggedAddresses(), c.nodeMeta(), 0, 0);
       if (!fresh.sameContent(old)) {
         nodes.put(n, fresh.withIndexes(old == null ? index : old.createIndex(), index));
+        ch.touch(Topic.Table.NODES);
         touchNode(n, ch);
         servicesOn(n).values().forEach(s -> ch.touch(new Topic.Service(s.name())));
       }
@@ -175,6 +176,14 @@ final class Catalog {
     return Optional.ofNullable(nodes.get(name));
   }
 
+  boolean hasNode(String name) {
+    return nodes.containsKey(name);
+  }
+
+  boolean hasService(String name) {
+    return byName.containsKey(name);
+  }
+
   Map<String, ServiceInstance> servicesOn(String node) {
     TreeMap<String, ServiceInstance> m = servicesByNode.get(node);
     return m == null ? Map.of() : m;
@@ -233,11 +242,15 @@ final class Catalog {
     servicesByNode.clear();
     checksByNode.clear();
     byName.clear();
-    for (Node n : img.nodes()) nodes.put(n.name(), n);
-    for (ServiceInstance s : img.services()) {
+    for (Node n : orEmpty(img.nodes())) nodes.put(n.name(), n);
+    for (ServiceInstance s : orEmpty(img.services())) {
       servicesByNode.computeIfAbsent(s.node(), k -> new TreeMap<>()).put(s.id(), s);
       byName.computeIfAbsent(s.name(), k -> new TreeMap<>()).computeIfAbsent(s.node(), k -> new TreeSet<>()).add(s.id());
     }
-    for (HealthCheck hc : img.checks()) checksByNode.computeIfAbsent(hc.node(), k -> new TreeMap<>()).put(hc.checkId(), hc);
+    for (HealthCheck hc : orEmpty(img.checks())) checksByNode.computeIfAbsent(hc.node(), k -> new TreeMap<>()).put(hc.checkId(), hc);
+  }
+
+  private static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : l;
   }
 }

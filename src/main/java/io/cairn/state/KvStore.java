@@ -15,7 +15,10 @@ final class KvStore {
 
   private final TreeMap<String, KvEntry> entries = new TreeMap<>();
   private final TreeMap<String, Long> tombstones = new TreeMap<>();
+  /** The highest index among reaped tombstones: a prefix that had any reports at least this. */
   private long reapedFloor;
+  /** The index of the last restore from a backup: every key and prefix reports at least this. */
+  private long restoreFloor;
 
   Outcome set(long index, Command.KvSet c, Changes ch) {
     KvEntry old = entries.get(c.key());
@@ -59,7 +62,10 @@ final class KvStore {
     entries.remove(key);
     tombstones.put(key, index);
     ch.kv(key);
-    if (tombstones.size() > MAX_TOMBSTONES) reapOldestTombstones();
+    if (tombstones.size() > MAX_TOMBSTONES) {
+      reapOldestTombstones();
+      ch.tombstonesReaped = true;
+    }
   }
 
   private void reapOldestTombstones() {
@@ -82,9 +88,9 @@ final class KvStore {
     if (entries.containsKey(key)) remove(index, key, ch);
   }
 
-  /** After a restore: every key and prefix reports at least this index. */
+  /** After a restore from a backup: every key and prefix reports at least this index. */
   void raiseFloor(long index) {
-    reapedFloor = Math.max(reapedFloor, index);
+    restoreFloor = Math.max(restoreFloor, index);
   }
 
   /** A session ended: its locks are released (modify index moves) or its keys deleted. */
@@ -124,18 +130,27 @@ final class KvStore {
     return new ArrayList<>(out);
   }
 
-  /** The index of one key: when it was last written or deleted; 0 if never seen. */
+  /**
+   * The index of a key that exists: its ModifyIndex (what Consul reports), raised to the last
+   * restore; 0 if it does not exist (the read then reports the table's index).
+   */
   long keyIndex(String key) {
     KvEntry e = entries.get(key);
-    if (e != null) return e.modifyIndex();
-    Long t = tombstones.get(key);
-    return t != null ? t : reapedFloor;
+    return e == null ? 0 : Math.max(e.modifyIndex(), restoreFloor);
   }
 
+  /**
+   * The highest ModifyIndex or tombstone under a prefix, so deleting a key moves it forward;
+   * 0 if nothing was ever written under it (the read then reports the table's index, as
+   * Consul does, and is woken by any write to the table).
+   */
   long prefixIndex(String prefix) {
-    long max = reapedFloor;
-    for (KvEntry e : prefixView(prefix).values()) max = Math.max(max, e.modifyIndex());
-    for (Long t : prefixView(tombstones, prefix).values()) max = Math.max(max, t);
+    SortedMap<String, KvEntry> live = prefixView(prefix);
+    SortedMap<String, Long> dead = prefixView(tombstones, prefix);
+    if (live.isEmpty() && dead.isEmpty()) return 0;
+    long max = Math.max(reapedFloor, restoreFloor);
+    for (KvEntry e : live.values()) max = Math.max(max, e.modifyIndex());
+    for (Long t : dead.values()) max = Math.max(max, t);
     return max;
   }
 
@@ -154,18 +169,19 @@ final class KvStore {
 
   // --- snapshots ---
 
-  record Image(List<KvEntry> entries, Map<String, Long> tombstones, long reapedFloor) {}
+  record Image(List<KvEntry> entries, Map<String, Long> tombstones, long reapedFloor, long restoreFloor) {}
 
   Image image() {
-    return new Image(new ArrayList<>(entries.values()), new TreeMap<>(tombstones), reapedFloor);
+    return new Image(new ArrayList<>(entries.values()), new TreeMap<>(tombstones), reapedFloor, restoreFloor);
   }
 
   void restore(Image img) {
     entries.clear();
     tombstones.clear();
-    for (KvEntry e : img.entries()) entries.put(e.key(), e);
-    tombstones.putAll(img.tombstones());
+    if (img.entries() != null) for (KvEntry e : img.entries()) entries.put(e.key(), e);
+    if (img.tombstones() != null) tombstones.putAll(img.tombstones());
     reapedFloor = img.reapedFloor();
+    restoreFloor = img.restoreFloor();
   }
 
 }

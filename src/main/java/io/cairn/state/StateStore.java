@@ -1,65 +1,93 @@
 package io.cairn.state;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The replicated state: KV and catalog. Pure: commands go in with the index the log gave them;
- * reads come out with the index a blocking query must see pass. No threads, sockets or clocks.
- * Writes come from one applier; reads from any number of threads.
+ * The replicated state: KV, catalog, sessions and events. Pure: commands go in with the index
+ * the log gave them; every read takes a {@link WatchSet}, registers in it the topics it looked
+ * at, and reports the highest index among them. No threads, sockets or clocks. Writes come from
+ * one applier; reads from any number of threads.
  */
 public final class StateStore {
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+  /** Like a Consul agent's event buffer: the most recent events, oldest first. */
+  public static final int MAX_EVENTS = 256;
+  static final int MAX_LEFT_NODES = 1024;
+  /**
+   * Request ids remembered for de-duplication, by count (see docs/write-path.md): a resend
+   * comes within the caller's retry window (under 40 s), and this many ids cover that window
+   * at the write rates measured in bench/cluster with room to spare.
+   */
+  static final int MAX_REMEMBERED_REQUESTS = 65_536;
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
   private final Sessions sessions = new Sessions();
-  /** Nodes that left gracefully, newest last (name → address), kept for `members`; bounded. */
-  private final java.util.LinkedHashMap<String, String> leftNodes = new java.util.LinkedHashMap<>();
-  static final int MAX_LEFT_NODES = 1024;
-  /** Like a Consul agent's event buffer: the most recent events, oldest first. */
-  public static final int MAX_EVENTS = 256;
-  private final java.util.ArrayDeque<UserEvent> events = new java.util.ArrayDeque<>();
-  private java.util.function.BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
+  private final TopicIndexes indexes = new TopicIndexes();
   private final Watches watches = new Watches();
-  /** The last index at which each topic changed. Absent topics fall back to their table. */
-  private final Map<Topic, Long> topicIndex = new HashMap<>();
-  private long kvIndex;
+  /** Nodes that left gracefully, newest last (name → address), kept for `members`; bounded. */
+  private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
+  private final ArrayDeque<UserEvent> events = new ArrayDeque<>();
   /** Outcomes of recent {@link Command.Once} requests, oldest first; bounded. */
-  private final java.util.LinkedHashMap<String, Outcome> recentRequests = new java.util.LinkedHashMap<>();
-  static final int MAX_REMEMBERED_REQUESTS = 65_536;
+  private final LinkedHashMap<String, Outcome> recentRequests = new LinkedHashMap<>();
+  private BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private long lastIndex;
+
+  /** A read of this store into a watch set: what {@link #readAndWatch} and blocking queries run. */
+  @FunctionalInterface
+  public interface Read<T> {
+    Indexed<T> run(StateStore store, WatchSet ws);
+  }
 
   // --- writes ---
 
-  /** Applies one log entry. A batch gives one outcome per command, in order. */
+  /**
+   * Applies one log entry. A batch gives one outcome per command, in order. Never throws: a
+   * command that cannot be applied is answered as an error (the same on every server, since
+   * applying is deterministic).
+   */
   public List<Outcome> apply(long index, Command command) {
-    if (command instanceof Command.Restore r) {
-      restoreAt(r.image(), index);
-      return List.of(Outcome.OK);
-    }
+    if (command instanceof Command.Restore r) return List.of(restoreAt(r.image(), index));
     Changes changes = new Changes();
     List<Outcome> outcomes = new ArrayList<>();
     lock.writeLock().lock();
     try {
       if (command instanceof Command.Batch b) {
-        for (Command c : b.commands()) outcomes.add(applyOne(index, c, changes));
+        for (Command c : b.commands()) outcomes.add(applyGuarded(index, c, changes));
       } else {
-        outcomes.add(applyOne(index, command, changes));
+        outcomes.add(applyGuarded(index, command, changes));
       }
-      for (Topic t : changes.topics) topicIndex.put(t, index);
-      if (!changes.kvKeys.isEmpty()) kvIndex = index;
+      indexes.stamp(changes, index, catalog::hasService, catalog::hasNode);
       lastIndex = Math.max(lastIndex, index);
     } finally {
       lock.writeLock().unlock();
     }
-    if (!changes.isEmpty()) watches.fire(changes);
+    if (changes.tombstonesReaped) {
+      watches.fireAll();
+    } else if (!changes.isEmpty()) {
+      watches.fire(changes);
+    }
     return outcomes;
+  }
+
+  private Outcome applyGuarded(long index, Command c, Changes ch) {
+    try {
+      return applyOne(index, c, ch);
+    } catch (RuntimeException e) {
+      LOG.error("command at index={} could not be applied: {}", index, e.toString());
+      return Outcome.error("command could not be applied");
+    }
   }
 
   private Outcome applyOne(long index, Command c, Changes ch) {
@@ -77,10 +105,11 @@ public final class StateStore {
         leftNodes.remove(l.node());
         leftNodes.put(l.node(), l.address() == null ? "" : l.address());
         if (leftNodes.size() > MAX_LEFT_NODES) leftNodes.remove(leftNodes.keySet().iterator().next());
+        ch.touch(Topic.Table.NODES);
         yield o;
       }
       case Command.CatalogRegister r -> {
-        if (!leftNodes.isEmpty() && r.node() != null) leftNodes.remove(r.node());
+        if (r.node() != null && leftNodes.remove(r.node()) != null) ch.touch(Topic.Table.NODES);
         Outcome o = catalog.register(index, r, ch);
         endFailedSessions(index, r.node(), ch);
         yield o;
@@ -113,7 +142,7 @@ public final class StateStore {
         Outcome seen = recentRequests.get(o.requestId());
         if (seen != null) yield seen;
         Outcome first = o.command() instanceof Command.Once || o.command() instanceof Command.Batch
-            ? Outcome.error("invalid request wrapper") : applyOne(index, o.command(), ch);
+            ? Outcome.error("invalid request wrapper") : applyGuarded(index, o.command(), ch);
         recentRequests.put(o.requestId(), first);
         if (recentRequests.size() > MAX_REMEMBERED_REQUESTS) recentRequests.remove(recentRequests.keySet().iterator().next());
         yield first;
@@ -124,7 +153,7 @@ public final class StateStore {
   private Outcome createSession(long index, Session s, Changes ch) {
     if (s.id() == null || s.id().isEmpty()) return Outcome.error("Missing session ID");
     if (sessions.get(s.id()).isPresent()) return Outcome.error("Session ID \"" + s.id() + "\" already exists");
-    if (catalog.node(s.node()).isEmpty()) return Outcome.error("Missing node registration for \"" + s.node() + "\"");
+    if (s.node() == null || catalog.node(s.node()).isEmpty()) return Outcome.error("Missing node registration for \"" + s.node() + "\"");
     if (!s.behavior().equals(Session.RELEASE) && !s.behavior().equals(Session.DELETE)) {
       return Outcome.error("Invalid Behavior setting \"" + s.behavior() + "\"");
     }
@@ -151,7 +180,7 @@ public final class StateStore {
    * Told which keys a session held when it ended, for lock-delay: a timing rule kept in memory
    * by the caller (as Consul's leader does), since this store has no clock.
    */
-  public void onSessionEnd(java.util.function.BiConsumer<Session, List<String>> listener) {
+  public void onSessionEnd(BiConsumer<Session, List<String>> listener) {
     this.sessionEnded = listener;
   }
 
@@ -184,39 +213,32 @@ public final class StateStore {
   }
 
   public long lastIndex() {
-    return read(() -> lastIndex);
+    return locked(() -> lastIndex);
   }
 
   // --- blocking ---
 
-  /** Registers interest in topics; the returned watch fires on the next change to any of them. */
-  public Watch watch(Collection<Topic> topics) {
-    return watches.add(List.copyOf(topics));
+  /** A read's answer and the watch on the topics it read, registered before any later write could land. */
+  public record Watched<T>(Indexed<T> result, Watch watch) implements AutoCloseable {
+    @Override
+    public void close() {
+      watch.close();
+    }
   }
 
-  /** The index a read of these topics reports: the last change to any of them, at least 1. */
-  public long indexOf(Collection<Topic> topics) {
-    return read(() -> {
-      long max = 0;
-      for (Topic t : topics) max = Math.max(max, indexOfLocked(t));
-      return Math.max(1, max);
-    });
-  }
-
-  private long indexOfLocked(Topic t) {
-    return switch (t) {
-      case Topic.KvKey k -> {
-        long i = kv.keyIndex(k.key());
-        yield i > 0 ? i : kvIndex;
-      }
-      case Topic.KvPrefix p -> {
-        long i = kv.prefixIndex(p.prefix());
-        yield i > 0 ? i : kvIndex;
-      }
-      case Topic.Table tab -> topicIndex.getOrDefault(tab, 0L);
-      case Topic.Service s -> topicIndex.getOrDefault(s, topicIndex.getOrDefault(Topic.Table.SERVICES, 0L));
-      case Topic.NodeName n -> topicIndex.getOrDefault(n, topicIndex.getOrDefault(Topic.Table.NODES, 0L));
-    };
+  /**
+   * Runs a read and registers a watch on the topics it registered, under one read lock: a write
+   * applied after the read cannot slip past the watch. Close the watch when done.
+   */
+  public <T> Watched<T> readAndWatch(Read<T> read) {
+    lock.readLock().lock();
+    try {
+      WatchSet ws = new WatchSet();
+      Indexed<T> result = read.run(this, ws);
+      return new Watched<>(result, watches.add(ws.topics()));
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** Fires every open watch: used at shutdown so that held blocking queries answer now. */
@@ -228,94 +250,37 @@ public final class StateStore {
     return watches.size();
   }
 
-  // --- KV reads ---
-
-  public Indexed<Optional<KvEntry>> kvGet(String key) {
-    return read(() -> new Indexed<>(idx(new Topic.KvKey(key)), kv.get(key)));
+  /**
+   * Registers a topic in the watch set with its index. A key, prefix, service or node that
+   * does not exist has no index of its own: the read then depends on the table that says when
+   * such things come and go, and registers that too.
+   */
+  private void observe(WatchSet ws, Topic t) {
+    long i = switch (t) {
+      case Topic.KvKey k -> kv.keyIndex(k.key());
+      case Topic.KvPrefix p -> kv.prefixIndex(p.prefix());
+      default -> indexes.of(t);
+    };
+    ws.add(t, i);
+    if (i > 0) return;
+    switch (t) {
+      case Topic.KvKey k -> observe(ws, Topic.Table.KV);
+      case Topic.KvPrefix p -> observe(ws, Topic.Table.KV);
+      case Topic.Service s -> observe(ws, Topic.Table.GONE_SERVICES);
+      case Topic.NodeName n -> observe(ws, Topic.Table.GONE_NODES);
+      case Topic.Table tab -> { }
+    }
   }
 
-  public Indexed<List<KvEntry>> kvList(String prefix) {
-    return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.list(prefix)));
-  }
-
-  public Indexed<List<String>> kvKeys(String prefix, String separator) {
-    return read(() -> new Indexed<>(idx(new Topic.KvPrefix(prefix)), kv.keys(prefix, separator)));
-  }
-
-  /** The most recent user events, oldest first. */
-  public Indexed<List<UserEvent>> events() {
-    return read(() -> new Indexed<>(idx(Topic.Table.EVENTS), new ArrayList<>(events)));
-  }
-
-  /** Nodes that left gracefully and have not come back: name → address. */
-  public Map<String, String> leftNodes() {
-    return read(() -> new java.util.LinkedHashMap<>(leftNodes));
-  }
-
-  public Indexed<Optional<Session>> session(String id) {
-    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.get(id)));
-  }
-
-  public Indexed<List<Session>> sessions() {
-    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.all()));
-  }
-
-  public Indexed<List<Session>> sessionsOn(String node) {
-    return read(() -> new Indexed<>(idx(Topic.Table.SESSIONS), sessions.onNode(node)));
-  }
-
-  public int kvSize() {
-    return read(kv::size);
-  }
-
-  // --- catalog reads ---
-
-  public Indexed<List<Node>> nodes() {
-    return read(() -> new Indexed<>(idx(Topic.Table.NODES), catalog.nodes()));
-  }
-
-  public Indexed<Optional<NodeServices>> nodeServices(String name) {
-    return read(() -> new Indexed<>(idx(new Topic.NodeName(name)), catalog.node(name)
-        .map(n -> new NodeServices(n, new ArrayList<>(catalog.servicesOn(name).values())))));
-  }
-
-  public Indexed<Map<String, List<String>>> services() {
-    return read(() -> new Indexed<>(idx(Topic.Table.SERVICES), catalog.serviceNames()));
-  }
-
-  /** Every instance of a service with its node and checks, in node order. */
-  public Indexed<List<ServiceEntry>> serviceEntries(String name) {
-    return read(() -> {
-      List<ServiceEntry> out = new ArrayList<>();
-      for (ServiceInstance s : catalog.instances(name)) {
-        Node n = catalog.node(s.node()).orElse(null);
-        if (n != null) out.add(new ServiceEntry(n, s, catalog.checksFor(s)));
-      }
-      return new Indexed<>(idx(new Topic.Service(name)), out);
+  /** Runs a read under the read lock and answers it with the index of what it registered. */
+  private <T> Indexed<T> read(WatchSet ws, Supplier<T> body) {
+    return locked(() -> {
+      T value = body.get();
+      return new Indexed<>(ws.index(), value);
     });
   }
 
-  public Indexed<List<HealthCheck>> nodeChecks(String node) {
-    return read(() -> new Indexed<>(idx(new Topic.NodeName(node)), catalog.checksOn(node)));
-  }
-
-  public Indexed<List<HealthCheck>> serviceChecks(String name) {
-    return read(() -> {
-      List<HealthCheck> out = new ArrayList<>();
-      for (HealthCheck hc : catalog.allChecks()) if (hc.serviceName().equals(name)) out.add(hc);
-      return new Indexed<>(idx(new Topic.Service(name)), out);
-    });
-  }
-
-  public Indexed<List<HealthCheck>> checks() {
-    return read(() -> new Indexed<>(idx(Topic.Table.CHECKS), catalog.allChecks()));
-  }
-
-  private long idx(Topic t) {
-    return Math.max(1, indexOfLocked(t));
-  }
-
-  private <T> T read(Supplier<T> body) {
+  private <T> T locked(Supplier<T> body) {
     lock.readLock().lock();
     try {
       return body.get();
@@ -324,55 +289,224 @@ public final class StateStore {
     }
   }
 
+  // --- KV reads ---
+
+  public Indexed<Optional<KvEntry>> kvGet(WatchSet ws, String key) {
+    return read(ws, () -> {
+      observe(ws, new Topic.KvKey(key));
+      return kv.get(key);
+    });
+  }
+
+  public Indexed<List<KvEntry>> kvList(WatchSet ws, String prefix) {
+    return read(ws, () -> {
+      observe(ws, new Topic.KvPrefix(prefix));
+      return kv.list(prefix);
+    });
+  }
+
+  public Indexed<List<String>> kvKeys(WatchSet ws, String prefix, String separator) {
+    return read(ws, () -> {
+      observe(ws, new Topic.KvPrefix(prefix));
+      return kv.keys(prefix, separator);
+    });
+  }
+
+  public int kvSize() {
+    return locked(kv::size);
+  }
+
+  // --- sessions and events ---
+
+  public Indexed<Optional<Session>> session(WatchSet ws, String id) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.SESSIONS);
+      return sessions.get(id);
+    });
+  }
+
+  public Indexed<List<Session>> sessions(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.SESSIONS);
+      return sessions.all();
+    });
+  }
+
+  public Indexed<List<Session>> sessionsOn(WatchSet ws, String node) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.SESSIONS);
+      return sessions.onNode(node);
+    });
+  }
+
+  /** The most recent user events, oldest first. */
+  public Indexed<List<UserEvent>> events(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.EVENTS);
+      return new ArrayList<>(events);
+    });
+  }
+
+  // --- catalog reads ---
+
+  public Indexed<List<Node>> nodes(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.NODES);
+      return catalog.nodes();
+    });
+  }
+
+  /** Nodes that left gracefully and have not come back: name → address. */
+  public Indexed<Map<String, String>> leftNodes(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.NODES);
+      return new LinkedHashMap<>(leftNodes);
+    });
+  }
+
+  public Indexed<Optional<NodeServices>> nodeServices(WatchSet ws, String name) {
+    return read(ws, () -> {
+      observe(ws, new Topic.NodeName(name));
+      return catalog.node(name).map(n -> new NodeServices(n, new ArrayList<>(catalog.servicesOn(name).values())));
+    });
+  }
+
+  /** Every node with its services, in node order (for filters on node fields over services). */
+  public Indexed<List<NodeServices>> nodesWithServices(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.NODES);
+      observe(ws, Topic.Table.SERVICES);
+      List<NodeServices> out = new ArrayList<>();
+      for (Node n : catalog.nodes()) out.add(new NodeServices(n, new ArrayList<>(catalog.servicesOn(n.name()).values())));
+      return out;
+    });
+  }
+
+  public Indexed<Map<String, List<String>>> services(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.SERVICES);
+      return catalog.serviceNames();
+    });
+  }
+
+  /** Every instance of a service with its node and checks, in node order. */
+  public Indexed<List<ServiceEntry>> serviceEntries(WatchSet ws, String name) {
+    return read(ws, () -> {
+      observe(ws, new Topic.Service(name));
+      List<ServiceEntry> out = new ArrayList<>();
+      for (ServiceInstance s : catalog.instances(name)) {
+        Node n = catalog.node(s.node()).orElse(null);
+        if (n != null) out.add(new ServiceEntry(n, s, catalog.checksFor(s)));
+      }
+      return out;
+    });
+  }
+
+  public Indexed<List<HealthCheck>> nodeChecks(WatchSet ws, String node) {
+    return read(ws, () -> {
+      observe(ws, new Topic.NodeName(node));
+      return catalog.checksOn(node);
+    });
+  }
+
+  public Indexed<List<HealthCheck>> serviceChecks(WatchSet ws, String name) {
+    return read(ws, () -> {
+      observe(ws, new Topic.Service(name));
+      List<HealthCheck> out = new ArrayList<>();
+      for (HealthCheck hc : catalog.allChecks()) if (hc.serviceName().equals(name)) out.add(hc);
+      return out;
+    });
+  }
+
+  public Indexed<List<HealthCheck>> checks(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.CHECKS);
+      return catalog.allChecks();
+    });
+  }
+
   // --- snapshots ---
 
-  /** Everything needed to rebuild this store: taken under the read lock, so it is consistent. */
+  /**
+   * Everything needed to rebuild this store exactly, indexes included, so that a server
+   * restarted from it reports what the others report. Taken under the read lock: consistent.
+   */
   public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
-                      List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
-                      java.util.LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
-                      java.util.LinkedHashMap<String, String> leftNodes) {}
+                      long kvRestoreFloor, List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
+                      LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
+                      LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes) {
+
+    /**
+     * The image as a backup ({@code /v1/snapshot}): without the request ids remembered for
+     * de-duplication, which belong to the requests in flight on this cluster, not to its data.
+     */
+    public Image forBackup() {
+      return new Image(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks,
+          new LinkedHashMap<>(), sessions, leftNodes, events, indexes);
+    }
+  }
 
   public Image image() {
-    return read(() -> {
+    return locked(() -> {
       KvStore.Image k = kv.image();
       Catalog.Image c = catalog.image();
-      return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), c.nodes(), c.services(), c.checks(),
-          new java.util.LinkedHashMap<>(recentRequests), sessions.image(), new java.util.LinkedHashMap<>(leftNodes));
+      return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), k.restoreFloor(), c.nodes(),
+          c.services(), c.checks(), new LinkedHashMap<>(recentRequests), sessions.image(),
+          new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image());
     });
   }
 
   /**
-   * Replaces the whole state. Every topic reports the image's index afterwards, and every open
-   * watch fires: readers must re-read what they hold.
+   * Loads a snapshot of this cluster's own state (a restart, or one installed from the leader):
+   * everything, indexes included, exactly as it was written.
    */
   public void restore(Image img) {
-    restoreAt(img, img.index());
-  }
-
-  /**
-   * Replaces the whole state, reporting {@code index} for every topic afterwards. A restore
-   * from a backup happens at a log index above anything the backup holds, so indexes move
-   * forward and every blocking query sees news.
-   */
-  private void restoreAt(Image img, long index) {
+    String problem = ImageCheck.problem(img);
+    if (problem != null) throw new IllegalArgumentException("snapshot image is invalid: " + problem);
     lock.writeLock().lock();
     try {
-      kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor()));
-      catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
-      // Part of the replicated state: every server must answer a resent request the same way.
-      sessions.restore(img.sessions());
-      leftNodes.clear();
-      if (img.leftNodes() != null) leftNodes.putAll(img.leftNodes());
+      load(img);
       recentRequests.clear();
       if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
-      topicIndex.clear();
-      for (Topic.Table t : Topic.Table.values()) topicIndex.put(t, index);
-      kvIndex = index;
-      kv.raiseFloor(index);
-      lastIndex = index;
+      indexes.restore(img.indexes());
+      lastIndex = img.index();
     } finally {
       lock.writeLock().unlock();
     }
     watches.fireAll();
+  }
+
+  /**
+   * Replaces the data with a backup, applied as the log entry at {@code index}: every topic
+   * then reports that index, so every blocking query sees news. The request ids remembered here
+   * stay: they are about requests in flight on this cluster. An invalid image changes nothing.
+   */
+  private Outcome restoreAt(Image img, long index) {
+    String problem = ImageCheck.problem(img);
+    if (problem != null) {
+      advanceTo(index);
+      return Outcome.error("Invalid snapshot: " + problem);
+    }
+    lock.writeLock().lock();
+    try {
+      load(img);
+      indexes.resetTo(index);
+      kv.raiseFloor(index);
+      lastIndex = Math.max(lastIndex, index);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    watches.fireAll();
+    return Outcome.OK;
+  }
+
+  private void load(Image img) {
+    kv.restore(new KvStore.Image(img.kv(), img.kvTombstones(), img.kvReapedFloor(), img.kvRestoreFloor()));
+    catalog.restore(new Catalog.Image(img.nodes(), img.services(), img.checks()));
+    sessions.restore(img.sessions());
+    leftNodes.clear();
+    if (img.leftNodes() != null) leftNodes.putAll(img.leftNodes());
+    events.clear();
+    if (img.events() != null) events.addAll(img.events());
   }
 }

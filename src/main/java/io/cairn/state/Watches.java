@@ -15,7 +15,7 @@ final class Watches {
   private final Map<Topic, Set<Watch>> byTopic = new HashMap<>();
   private final Map<String, Set<Watch>> byKvPrefix = new HashMap<>();
 
-  synchronized Watch add(List<Topic> topics) {
+  synchronized Watch add(java.util.Collection<Topic> topics) {
     Watch w = new Watch(List.copyOf(topics), this);
     for (Topic t : w.topics) {
       if (t instanceof Topic.KvPrefix p) {
