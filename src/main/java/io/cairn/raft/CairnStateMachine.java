@@ -63,6 +63,7 @@ final class CairnStateMachine extends BaseStateMachine {
   CairnStateMachine(StateStore store, Consumer<RaftPeerId> onLeaderChange) {
     this.store = store;
     this.onLeaderChange = onLeaderChange;
+    store.onApplyFailure((index, e) -> LOG.error("command at index={} threw while being applied and was answered as an error", index, e));
   }
 
   @Override

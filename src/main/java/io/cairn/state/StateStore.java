@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The replicated state: KV, catalog, sessions and events. Pure: commands go in with the index
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * one applier; reads from any number of threads.
  */
 public final class StateStore {
-  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
   /** Like a Consul agent's event buffer: the most recent events, oldest first. */
   public static final int MAX_EVENTS = 256;
   static final int MAX_LEFT_NODES = 1024;
@@ -42,6 +39,7 @@ public final class StateStore {
   /** Outcomes of recent {@link Command.Once} requests, oldest first; bounded. */
   private final LinkedHashMap<String, Outcome> recentRequests = new LinkedHashMap<>();
   private BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
+  private BiConsumer<Long, RuntimeException> applyFailed = (index, e) -> {};
   private long lastIndex;
 
   /** A read of this store into a watch set: what {@link #readAndWatch} and blocking queries run. */
@@ -85,7 +83,7 @@ public final class StateStore {
     try {
       return applyOne(index, c, ch);
     } catch (RuntimeException e) {
-      LOG.error("command at index={} could not be applied: {}", index, e.toString());
+      applyFailed.accept(index, e);
       return Outcome.error("command could not be applied");
     }
   }
@@ -182,6 +180,11 @@ public final class StateStore {
    */
   public void onSessionEnd(BiConsumer<Session, List<String>> listener) {
     this.sessionEnded = listener;
+  }
+
+  /** Told of a command that threw while being applied (it was answered as an error): for the log. */
+  public void onApplyFailure(BiConsumer<Long, RuntimeException> listener) {
+    this.applyFailed = listener;
   }
 
   /**
