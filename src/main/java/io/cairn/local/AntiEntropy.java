@@ -3,14 +3,17 @@ package io.cairn.local;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
+import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceInstance;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -113,25 +116,39 @@ public final class AntiEntropy implements AutoCloseable {
     }
   }
 
-  /** Everything, again; then drop what the catalog holds for this node that we do not. */
+  /**
+   * Reads what the catalog holds for this node, pushes what differs from the local state, and
+   * drops what the catalog holds that this agent does not. Nothing that matches is written:
+   * each write is a Raft entry (a log append, an fsync, a replication round) on every server.
+   */
   void fullSync() {
     NodeIdentity n = local.node();
+    Optional<NodeServices> remote = port.nodeServices(n.name());
+    Map<String, ServiceInstance> remoteServices = new HashMap<>();
+    remote.ifPresent(r -> r.services().forEach(s -> remoteServices.put(s.id(), s)));
+    Map<String, HealthCheck> remoteChecks = new HashMap<>();
+    for (HealthCheck hc : port.nodeChecks(n.name())) remoteChecks.put(hc.checkId(), hc);
+
     List<HealthCheck> nodeChecks = new ArrayList<>();
     if (ownsSerfHealth) {
       nodeChecks.add(new HealthCheck(n.name(), SERF_HEALTH, "Serf Health Status", CheckStatus.PASSING, "",
           "Agent alive and reachable", "", "", List.of(), "", "", "", 0, 0));
     }
-    require(port.write(register(false, serverService, nodeChecks)));
-    local.markAllDirty();
+    Node self = new Node(n.id(), n.name(), n.address(), n.datacenter(), n.taggedAddresses(), n.meta(), 0, 0);
+    boolean nodeDiffers = remote.isEmpty() || !self.sameContent(remote.get().node())
+        || serverService != null && !serverService.onNode(n.name()).sameContent(remoteServices.get(serverService.id()))
+        || nodeChecks.stream().anyMatch(hc -> !hc.sameContent(remoteChecks.get(hc.checkId())));
+    if (nodeDiffers) require(port.write(register(false, serverService, nodeChecks)));
+    local.markDifferent(remoteServices, remoteChecks);
     pushPending();
+
     Set<String> localServices = local.services().keySet();
     Set<String> localChecks = new HashSet<>(local.allCheckIds());
-    Optional<NodeServices> remote = port.nodeServices(n.name());
-    for (ServiceInstance s : remote.map(NodeServices::services).orElse(List.of())) {
+    for (ServiceInstance s : remoteServices.values()) {
       boolean ours = serverService != null && serverService.id().equals(s.id());
       if (!localServices.contains(s.id()) && !ours) require(port.write(new Command.CatalogDeregister(n.name(), s.id(), null)));
     }
-    for (HealthCheck hc : port.nodeChecks(n.name())) {
+    for (HealthCheck hc : remoteChecks.values()) {
       if (!localChecks.contains(hc.checkId()) && !hc.checkId().equals(SERF_HEALTH)) {
         require(port.write(new Command.CatalogDeregister(n.name(), null, hc.checkId())));
       }

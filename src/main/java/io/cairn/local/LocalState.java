@@ -334,9 +334,20 @@ public final class LocalState implements CheckRunners.Listener {
     return new ArrayList<>(checks.keySet());
   }
 
-  synchronized void markAllDirty() {
-    dirtyServices.addAll(services.keySet());
-    dirtyChecks.addAll(checks.keySet());
+  /**
+   * Marks for sync what differs from the catalog's copy of this node: a service whose record
+   * or any of whose checks differs, and a node-level check that differs. What matches is left
+   * alone, so a periodic full sync writes nothing through Raft when nothing changed.
+   */
+  synchronized void markDifferent(Map<String, ServiceInstance> remoteServices, Map<String, HealthCheck> remoteChecks) {
+    for (ServiceInstance s : services.values()) {
+      if (!s.onNode(node.name()).sameContent(remoteServices.get(s.id()))) dirtyServices.add(s.id());
+    }
+    for (LocalCheck c : checks.values()) {
+      if (toHealthCheck(c).sameContent(remoteChecks.get(c.id))) continue;
+      if (c.serviceId.isEmpty() || !services.containsKey(c.serviceId)) dirtyChecks.add(c.id);
+      else dirtyServices.add(c.serviceId);
+    }
   }
 
   /** Takes what awaits sync, clearing it; what fails to sync is handed back with {@link #requeue}. */

@@ -45,7 +45,7 @@ public record HealthCheck(String node, String checkId, String name, CheckStatus 
         type, interval, timeout, createIndex, modifyIndex);
   }
 
-  boolean sameContent(HealthCheck o) {
+  public boolean sameContent(HealthCheck o) {
     return o != null && node.equals(o.node) && checkId.equals(o.checkId) && name.equals(o.name)
         && status == o.status && notes.equals(o.notes) && output.equals(o.output)
         && serviceId.equals(o.serviceId) && serviceName.equals(o.serviceName)

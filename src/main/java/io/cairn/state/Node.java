@@ -17,7 +17,7 @@ public record Node(String id, String name, String address, String datacenter,
     return new Node(id, name, address, datacenter, taggedAddresses, meta, create, modify);
   }
 
-  boolean sameContent(Node o) {
+  public boolean sameContent(Node o) {
     return o != null && id.equals(o.id) && name.equals(o.name) && address.equals(o.address)
         && datacenter.equals(o.datacenter) && taggedAddresses.equals(o.taggedAddresses) && meta.equals(o.meta);
   }

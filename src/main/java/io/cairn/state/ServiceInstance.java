@@ -24,7 +24,7 @@ public record ServiceInstance(String node, String id, String name, List<String> 
         weightPassing, weightWarning, createIndex, modifyIndex);
   }
 
-  boolean sameContent(ServiceInstance o) {
+  public boolean sameContent(ServiceInstance o) {
     return o != null && node.equals(o.node) && id.equals(o.id) && name.equals(o.name) && tags.equals(o.tags)
         && address.equals(o.address) && port == o.port && meta.equals(o.meta)
         && enableTagOverride == o.enableTagOverride && weightPassing == o.weightPassing
