@@ -9,6 +9,8 @@ final class Changes {
   final Set<String> kvKeys = new HashSet<>();
   /** Tombstones were reaped: the index of a prefix may have moved without any of its keys changing. */
   boolean tombstonesReaped;
+  /** The state was replaced by a backup: every topic moves to this entry's index. */
+  boolean restored;
 
   void kv(String key) {
     kvKeys.add(key);

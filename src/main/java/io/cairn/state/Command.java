@@ -25,6 +25,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.NodeLeft.class, name = "node-left"),
     @JsonSubTypes.Type(value = Command.EventFire.class, name = "event-fire"),
     @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
+    @JsonSubTypes.Type(value = Command.RestoreChunk.class, name = "restore-chunk"),
+    @JsonSubTypes.Type(value = Command.RestoreAbort.class, name = "restore-abort"),
 })
 public sealed interface Command {
 
@@ -91,4 +93,16 @@ public sealed interface Command {
 
   /** Replaces the whole state with a saved image ({@code cairn snapshot restore}). */
   record Restore(StateStore.Image image) implements Command {}
+
+  /**
+   * One part of a backup restored in parts, so that no log entry (and no request) has to hold
+   * a whole large store. Part 0 starts the restore (dropping any unfinished one), later parts
+   * must come in order, and the last replaces the state with everything that arrived, if it is
+   * valid as a whole. A part sent again (a resend) is answered as applied and changes nothing,
+   * so parts need no request id.
+   */
+  record RestoreChunk(String restoreId, int seq, StateStore.Image part, boolean last) implements Command {}
+
+  /** Drops an unfinished restore in parts (its upload failed); nothing else changes. */
+  record RestoreAbort(String restoreId) implements Command {}
 }

@@ -40,6 +40,10 @@ public final class StateStore {
   private final LinkedHashMap<String, Outcome> recentRequests = new LinkedHashMap<>();
   private BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private BiConsumer<Long, RuntimeException> applyFailed = (index, e) -> {};
+  /** A backup being restored in parts, if one is under way. */
+  private StagedRestore staged;
+  /** The last restore in parts that finished: a resend of its last part is answered, not refused. */
+  private String finishedRestore;
   private long lastIndex;
 
   /** A read of this store into a watch set: what {@link #readAndWatch} and blocking queries run. */
@@ -56,7 +60,6 @@ public final class StateStore {
    * applying is deterministic).
    */
   public List<Outcome> apply(long index, Command command) {
-    if (command instanceof Command.Restore r) return List.of(restoreAt(r.image(), index));
     Changes changes = new Changes();
     List<Outcome> outcomes = new ArrayList<>();
     lock.writeLock().lock();
@@ -67,11 +70,17 @@ public final class StateStore {
         outcomes.add(applyGuarded(index, command, changes));
       }
       indexes.stamp(changes, index, catalog::hasService, catalog::hasNode);
+      if (changes.restored) {
+        // After a restore from a backup everything reports this entry's index, so every
+        // blocking query sees news; keys and prefixes through the KV table's floor.
+        indexes.resetTo(index);
+        kv.raiseFloor(index);
+      }
       lastIndex = Math.max(lastIndex, index);
     } finally {
       lock.writeLock().unlock();
     }
-    if (changes.tombstonesReaped) {
+    if (changes.tombstonesReaped || changes.restored) {
       watches.fireAll();
     } else if (!changes.isEmpty()) {
       watches.fire(changes);
@@ -135,7 +144,12 @@ public final class StateStore {
         yield Outcome.OK;
       }
       case Command.Noop n -> Outcome.OK;
-      case Command.Restore r -> Outcome.error("restore must be a log entry of its own");
+      case Command.Restore r -> replaceWith(r.image(), ch);
+      case Command.RestoreChunk part -> stage(part, ch);
+      case Command.RestoreAbort a -> {
+        if (staged != null && staged.restoreId.equals(a.restoreId())) staged = null;
+        yield Outcome.OK;
+      }
       case Command.Once o -> {
         Outcome seen = recentRequests.get(o.requestId());
         if (seen != null) yield seen;
@@ -437,7 +451,8 @@ public final class StateStore {
   public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
                       long kvRestoreFloor, List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
                       LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
-                      LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes) {
+                      LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes,
+                      StagedRestore.Image staged) {
 
     /**
      * The image as a backup ({@code /v1/snapshot}): without the request ids remembered for
@@ -445,7 +460,7 @@ public final class StateStore {
      */
     public Image forBackup() {
       return new Image(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks,
-          new LinkedHashMap<>(), sessions, leftNodes, events, indexes);
+          new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null);
     }
   }
 
@@ -455,7 +470,8 @@ public final class StateStore {
       Catalog.Image c = catalog.image();
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), k.restoreFloor(), c.nodes(),
           c.services(), c.checks(), new LinkedHashMap<>(recentRequests), sessions.image(),
-          new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image());
+          new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image(),
+          staged == null ? null : staged.image());
     });
   }
 
@@ -472,6 +488,7 @@ public final class StateStore {
       recentRequests.clear();
       if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
       indexes.restore(img.indexes());
+      staged = StagedRestore.restore(img.staged());
       lastIndex = img.index();
     } finally {
       lock.writeLock().unlock();
@@ -480,27 +497,36 @@ public final class StateStore {
   }
 
   /**
-   * Replaces the data with a backup, applied as the log entry at {@code index}: every topic
-   * then reports that index, so every blocking query sees news. The request ids remembered here
-   * stay: they are about requests in flight on this cluster. An invalid image changes nothing.
+   * Replaces the data with a backup. The request ids remembered here stay: they are about
+   * requests in flight on this cluster. An invalid image is refused whole and changes nothing.
    */
-  private Outcome restoreAt(Image img, long index) {
+  private Outcome replaceWith(Image img, Changes ch) {
     String problem = ImageCheck.problem(img);
-    if (problem != null) {
-      advanceTo(index);
-      return Outcome.error("Invalid snapshot: " + problem);
-    }
-    lock.writeLock().lock();
-    try {
-      load(img);
-      indexes.resetTo(index);
-      kv.raiseFloor(index);
-      lastIndex = Math.max(lastIndex, index);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    watches.fireAll();
+    if (problem != null) return Outcome.error("Invalid snapshot: " + problem);
+    load(img);
+    ch.restored = true;
     return Outcome.OK;
+  }
+
+  private Outcome stage(Command.RestoreChunk part, Changes ch) {
+    String id = part.restoreId();
+    if (id == null || id.isEmpty() || part.part() == null) return Outcome.error("Invalid snapshot part: no restore ID or content");
+    boolean ours = staged != null && staged.restoreId.equals(id);
+    if (ours && part.seq() < staged.nextSeq || !ours && id.equals(finishedRestore)) return Outcome.OK;  // a resend
+    if (part.seq() == 0) {
+      staged = new StagedRestore(id);
+    } else if (!ours) {
+      return Outcome.error("No restore \"" + id + "\" is under way");
+    } else if (part.seq() != staged.nextSeq) {
+      return Outcome.error("Part " + part.seq() + " of restore \"" + id + "\" came before part " + staged.nextSeq);
+    }
+    staged.append(part.part());
+    staged.nextSeq++;
+    if (!part.last()) return Outcome.OK;
+    Image whole = staged.whole();
+    staged = null;
+    finishedRestore = id;
+    return replaceWith(whole, ch);
   }
 
   private void load(Image img) {

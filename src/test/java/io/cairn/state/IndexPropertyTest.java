@@ -57,13 +57,25 @@ class IndexPropertyTest {
     StateStore restarted = null;
     List<StateStore.Image> backups = new ArrayList<>();
     long index = 5;
+    java.util.ArrayDeque<Command> queued = new java.util.ArrayDeque<>();
     for (int i = 0; i < commands.size(); i++) {
       index += 1 + rnd.nextInt(3);
-      Command c = commands.get(i);
-      if (c instanceof Command.Noop && !backups.isEmpty() && rnd.nextInt(4) == 0) {
-        c = new Command.Restore(backups.get(rnd.nextInt(backups.size())));
+      Command c = queued.isEmpty() ? commands.get(i) : queued.poll();
+      if (c instanceof Command.Noop && !backups.isEmpty() && rnd.nextInt(3) == 0) {
+        StateStore.Image backup = backups.get(rnd.nextInt(backups.size()));
+        if (rnd.nextBoolean()) {
+          c = new Command.Restore(backup);
+        } else {
+          // In parts, with other writes between them and perhaps a restart in the middle.
+          List<Command.RestoreChunk> parts = inParts("r" + i, backup);
+          c = parts.getFirst();
+          for (int p = 1; p < parts.size(); p++) {
+            queued.add(commands.get(Math.min(i + p, commands.size() - 1)));
+            queued.add(parts.get(p));
+          }
+        }
       }
-      step(whole, index, c, "seed " + seed + " step " + i + " " + (c instanceof Command.Restore ? "Restore" : c));
+      step(whole, index, c, "seed " + seed + " step " + i + " " + (c instanceof Command.Restore || c instanceof Command.RestoreChunk ? c.getClass().getSimpleName() : c));
       if (rnd.nextInt(20) == 0) backups.add(whole.image().forBackup());
       if (restarted != null) restarted.apply(index, c);
       if (i == cut) {
@@ -79,6 +91,18 @@ class IndexPropertyTest {
     }
     assertThat(JSON.writeValueAsString(restarted.image())).as("seed %d: image after a restart", seed)
         .isEqualTo(JSON.writeValueAsString(whole.image()));
+  }
+
+  /** A backup in three parts: KV, then nodes and services, then checks and everything else. */
+  private static List<Command.RestoreChunk> inParts(String id, StateStore.Image b) {
+    StateStore.Image kv = new StateStore.Image(0, b.kv(), b.kvTombstones(), b.kvReapedFloor(), 0, List.of(), List.of(),
+        List.of(), null, Map.of(), null, List.of(), null, null);
+    StateStore.Image catalog = new StateStore.Image(0, List.of(), Map.of(), 0, 0, b.nodes(), b.services(),
+        List.of(), null, Map.of(), null, List.of(), null, null);
+    StateStore.Image rest = new StateStore.Image(0, List.of(), Map.of(), 0, 0, List.of(), List.of(),
+        b.checks(), null, b.sessions(), b.leftNodes(), b.events(), null, null);
+    return List.of(new Command.RestoreChunk(id, 0, kv, false), new Command.RestoreChunk(id, 1, catalog, false),
+        new Command.RestoreChunk(id, 2, rest, true));
   }
 
   private static void step(StateStore store, long index, Command c, String where) throws Exception {
@@ -99,11 +123,11 @@ class IndexPropertyTest {
           assertThat(b.watch().hasFired()).as("%s: index of %s moved %d -> %d without waking its watch", where, name,
               b.result().index(), after.index()).isTrue();
         }
-        if (!(c instanceof Command.Restore)) {
+        if (!(c instanceof Command.Restore) && !(c instanceof Command.RestoreChunk)) {
           assertThat(after.index()).as("%s: index of %s went back", where, name).isGreaterThanOrEqualTo(b.result().index());
         }
         assertThat(after.index()).as("%s: index of %s is past the log", where, name).isBetween(1L, index);
-        if (name.startsWith("kvGet ") && !changed && !(c instanceof Command.Restore) && b.result().value() instanceof Optional<?> o && o.isPresent()) {
+        if (name.startsWith("kvGet ") && !changed && !(c instanceof Command.Restore) && !(c instanceof Command.RestoreChunk) && b.result().value() instanceof Optional<?> o && o.isPresent()) {
           assertThat(after.index()).as("%s: %s did not change but its index moved", where, name)
               .isEqualTo(b.result().index());
         }

@@ -289,7 +289,7 @@ class StateStoreTest {
     StateStore.Image good = store.image();
     Node nameless = new Node("", null, "10.0.0.1", "dc1", Map.of(), Map.of(), 1, 1);
     StateStore.Image bad = new StateStore.Image(good.index(), List.of(), Map.of(), 0, 0, List.of(nameless), List.of(),
-        List.of(), null, Map.of(), null, List.of(), null);
+        List.of(), null, Map.of(), null, List.of(), null, null);
     Outcome o = apply(new Command.Restore(bad));
     assertThat(o.error()).contains("node has no name");
     assertThat(store.kvGet(new WatchSet(), "keep").value()).isPresent();
@@ -319,5 +319,47 @@ class StateStoreTest {
     // A resend of a request applied before the restore is still answered, not applied again.
     assertThat(apply(new Command.Once("req-1", new Command.KvSet("k", bytes("1"), 0, 0L))).applied()).isTrue();
     assertThat(store.image().recentRequests()).containsKey("req-1");
+  }
+
+  private static StateStore.Image part(List<KvEntry> kv, List<Node> nodes) {
+    return new StateStore.Image(0, kv, Map.of(), 0, 0, nodes, List.of(), List.of(), null, Map.of(), null, List.of(), null, null);
+  }
+
+  private static KvEntry entry(String key) {
+    return new KvEntry(key, bytes("v"), 0, 1, 1, 0, null);
+  }
+
+  @Test
+  void aRestoreInPartsReplacesTheStateOnlyWhenTheLastPartArrives() {
+    apply(new Command.KvSet("old", bytes("1"), 0, null));
+    assertThat(apply(new Command.RestoreChunk("r1", 0, part(List.of(entry("a")), List.of()), false)).applied()).isTrue();
+    assertThat(apply(new Command.RestoreChunk("r1", 2, part(List.of(entry("c")), List.of()), true)).error())
+        .contains("came before part 1");
+    // A resend of part 0 is answered and adds nothing.
+    assertThat(apply(new Command.RestoreChunk("r1", 0, part(List.of(entry("a")), List.of()), false)).applied()).isTrue();
+    assertThat(store.kvGet(new WatchSet(), "old").value()).isPresent();
+    assertThat(apply(new Command.RestoreChunk("r1", 1, part(List.of(entry("b")), List.of()), true)).applied()).isTrue();
+    assertThat(store.kvList(new WatchSet(), "").value()).extracting(KvEntry::key).containsExactly("a", "b");
+    assertThat(store.kvGet(new WatchSet(), "a").index()).isEqualTo(index);
+    // The last part sent again after the restore finished changes nothing.
+    assertThat(apply(new Command.RestoreChunk("r1", 1, part(List.of(entry("b")), List.of()), true)).applied()).isTrue();
+    assertThat(store.kvSize()).isEqualTo(2);
+  }
+
+  @Test
+  void aRestoreInPartsThatIsInvalidAsAWholeChangesNothing() {
+    apply(new Command.KvSet("keep", bytes("1"), 0, null));
+    apply(new Command.RestoreChunk("r2", 0, part(List.of(entry("dup")), List.of()), false));
+    Outcome o = apply(new Command.RestoreChunk("r2", 1, part(List.of(entry("dup")), List.of()), true));
+    assertThat(o.error()).contains("appears twice");
+    assertThat(store.kvList(new WatchSet(), "").value()).extracting(KvEntry::key).containsExactly("keep");
+  }
+
+  @Test
+  void anAbortedRestoreInPartsCannotBeFinished() {
+    apply(new Command.RestoreChunk("r3", 0, part(List.of(entry("a")), List.of()), false));
+    apply(new Command.RestoreAbort("r3"));
+    assertThat(apply(new Command.RestoreChunk("r3", 1, part(List.of(), List.of()), true)).error()).contains("No restore");
+    assertThat(store.image().staged()).isNull();
   }
 }
