@@ -34,7 +34,7 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -285,7 +285,8 @@ public final class RaftNode implements AutoCloseable {
         .setServerId(selfId)
         .setGroupId(GROUP_ID)
         .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(command)))
+        // The encoded array is never written to again: wrap it rather than copy it.
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)))
         .setType(RaftClientRequest.writeRequestType())
         .build();
   }
