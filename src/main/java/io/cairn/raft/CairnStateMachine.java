@@ -167,25 +167,30 @@ final class CairnStateMachine extends BaseStateMachine {
     try {
       command = CommandCodec.decode(data.newInput());
     } catch (LogFormatException e) {
-      String what = "log entry index=" + index + " term=" + entry.getTerm() + " type=" + CommandCodec.entryType(data.newInput())
-          + " format=" + e.formatName();
-      if (e.ignorable()) {
-        LOG.warn("skipping {}, which this server cannot read ({}); its writer marked it safe to skip. "
-            + "Upgrade this server to the version of the others", what, e.getMessage());
-        store.advanceTo(index);
-        updateLastAppliedTermIndex(entry.getTerm(), index);
-        return CompletableFuture.completedFuture(new OutcomesMessage(List.of(Outcome.error("entry skipped: " + e.getMessage()))));
-      }
-      String reason = what + " cannot be applied by this server: " + e.getMessage();
-      LOG.error("{}. This server stops applying the log and leaves the Raft group, so that its state cannot "
-          + "diverge from the others' (fail-stop). Upgrade it to the version of the server that wrote the entry, "
-          + "then start it again: it resumes from this entry", reason);
-      halted.complete(reason);
-      throw new IllegalStateException(reason, e);
+      return skipOrHalt(entry, data, e);
     }
     List<Outcome> outcomes = store.apply(index, command);
     updateLastAppliedTermIndex(entry.getTerm(), index);
     return CompletableFuture.completedFuture(new OutcomesMessage(outcomes));
+  }
+
+  /** An entry this server cannot read: skipped if its writer marked it ignorable, else the end. */
+  private CompletableFuture<Message> skipOrHalt(LogEntryProto entry, ByteString data, LogFormatException e) {
+    String what = "log entry index=" + entry.getIndex() + " term=" + entry.getTerm()
+        + " type=" + CommandCodec.entryType(data.newInput()) + " format=" + e.formatName();
+    if (e.ignorable()) {
+      LOG.warn("skipping {}, which this server cannot read: {}. The server that wrote it marked it safe to skip; "
+          + "upgrade this server to the version of the others", what, e.getMessage());
+      store.advanceTo(entry.getIndex());
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      return CompletableFuture.completedFuture(new OutcomesMessage(List.of(Outcome.error("entry skipped: " + e.getMessage()))));
+    }
+    String reason = what + " cannot be applied by this server: " + e.getMessage();
+    LOG.error("{}. This server stops applying the log and leaves the Raft group, so that its state cannot "
+        + "diverge from the others' (fail-stop). Upgrade it to the version of the server that wrote the entry, "
+        + "then start it again: it resumes from this entry", reason);
+    halted.complete(reason);
+    throw new IllegalStateException(reason, e);
   }
 
   @Override
