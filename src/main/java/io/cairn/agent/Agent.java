@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private final Set<String> configServices = new HashSet<>();
   private final Set<String> configChecks = new HashSet<>();
   private volatile boolean closed;
+  private final CompletableFuture<String> halted = new CompletableFuture<>();
 
   private Agent(AgentConfig config, Runnable onLeave) throws Exception {
     this.config = config;
@@ -103,6 +105,28 @@ public final class Agent implements AgentControl, AutoCloseable {
       dns = null;
     }
     LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
+    if (server != null) {
+      // A server that cannot apply the log has left the Raft group; serving reads from its
+      // frozen state would mislead clients, so the whole agent stops (docs/log-format.md).
+      server.halted().thenAccept(reason -> Thread.ofPlatform().name("raft-halted").start(() -> {
+        LOG.error("stopping the agent: this server stopped applying the Raft log");
+        close();
+        halted.complete(reason);
+      }));
+    }
+  }
+
+  /** This agent's server part, or null on a client agent. */
+  ServerMode serverMode() {
+    return server;
+  }
+
+  /**
+   * Completes, with the reason, once the agent has shut itself down because its server could
+   * not apply an entry of the Raft log; the process should then exit with an error.
+   */
+  public CompletableFuture<String> halted() {
+    return halted;
   }
 
   /** Starts an agent; {@code onLeave} is run after a leave request has shut it down. */

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class ServerMode implements AutoCloseable {
   private final Thread starter;
   private volatile RaftNode raft;
   private volatile boolean closed;
+  private final CompletableFuture<String> halted = new CompletableFuture<>();
 
   ServerMode(AgentConfig config, Path dataDir, StateStore store, Endpoints endpoints, RpcClient rpc) throws Exception {
     this.config = config;
@@ -90,6 +92,12 @@ final class ServerMode implements AutoCloseable {
         config.raftSnapshotThreshold()), store);
     endpoints.attach(raft);
     cluster.attach(raft);
+    raft.halted().thenAccept(halted::complete);
+  }
+
+  /** Completes, with the reason, if this server stopped applying the Raft log (docs/log-format.md). */
+  CompletableFuture<String> halted() {
+    return halted;
   }
 
   /**

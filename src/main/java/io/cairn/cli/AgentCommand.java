@@ -70,7 +70,14 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
       }));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown-hook"));
+    agent.halted().thenRun(stopped::countDown);
     stopped.await();
+    if (agent.halted().isDone()) {
+      // This server cannot apply the Raft log (docs/log-format.md): exit as a crash, so that a
+      // supervisor shows it, rather than as a clean stop.
+      System.err.println("Error: " + agent.halted().join());
+      return 1;
+    }
     return 0;
   }
 

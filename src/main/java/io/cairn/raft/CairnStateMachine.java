@@ -39,6 +39,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ final class CairnStateMachine extends BaseStateMachine {
       Thread.ofPlatform().daemon().name("snapshot-writer").factory());
   /** The snapshot being written; only the applier thread touches these two fields. */
   private SnapshotWrite writing;
+  private final CompletableFuture<String> halted = new CompletableFuture<>();
   /** After a failed write (a full disk, say), no new attempt before this System.nanoTime(). */
   private long nextAttemptNanos = System.nanoTime();
 
@@ -116,9 +118,20 @@ final class CairnStateMachine extends BaseStateMachine {
     SingleFileSnapshotInfo snap = storage.loadLatestSnapshot();
     if (snap == null) return;
     File file = snap.getFile().getPath().toFile();
+    StateStore.Image image;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()))) {
-      store.restore(CommandCodec.readImage(in));
+      image = CommandCodec.readImage(in);
+    } catch (LogFormatException e) {
+      // Dropping what this version does not know would start the server with less than the
+      // others hold: refuse to start (or, for a snapshot installed from the leader, stop).
+      String reason = "snapshot " + file + " (index " + snap.getIndex() + ", format " + e.formatName()
+          + ") cannot be loaded by this server: " + e.getMessage()
+          + ". Upgrade this server to the version of the server that wrote it";
+      LOG.error(reason);
+      halted.complete(reason);
+      throw new LogFormatException(e.format(), false, reason, e);
     }
+    store.restore(image);
     setLastAppliedTermIndex(snap.getTermIndex());
     LOG.info("loaded snapshot index={} file={}", snap.getIndex(), file.getName());
   }
@@ -128,26 +141,63 @@ final class CairnStateMachine extends BaseStateMachine {
     return storage;
   }
 
+  /**
+   * Completes, with the reason, when this server has stopped applying the log for an entry it
+   * cannot read (fail-stop, docs/log-format.md). Dependent actions must not block: they may run
+   * on Ratis's applier thread.
+   */
+  CompletableFuture<String> halted() {
+    return halted;
+  }
+
+  /**
+   * Applies one committed entry. An entry this version cannot read exactly is never skipped
+   * unless its writer marked it ignorable: servers that apply different entries hold different
+   * state. Instead the applier stops for good (fail-stop). Throwing here, rather than returning
+   * a failed future, is what stops Ratis: its StateMachineUpdater (3.3) logs a failed future and
+   * goes on with the next entry, but an exception thrown from applyTransaction ends its loop
+   * (state EXCEPTION) and closes this server's division, before the entry counts as applied.
+   */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
-    List<Outcome> outcomes;
+    if (halted.isDone()) throw new IllegalStateException("this server has stopped applying the log: " + halted.join());
+    ByteString data = entry.getStateMachineLogEntry().getLogData();
+    Command command;
     try {
-      Command command = CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().newInput());
-      outcomes = store.apply(index, command);
-    } catch (IOException e) {
-      // A log entry this version cannot read must not stop the applier: it changes nothing here.
-      LOG.error("unreadable log entry index={}: {}", index, e.getMessage());
-      store.advanceTo(index);
-      outcomes = List.of(Outcome.error("unreadable command: " + e.getMessage()));
+      command = CommandCodec.decode(data.newInput());
+    } catch (LogFormatException e) {
+      return skipOrHalt(entry, data, e);
     }
+    List<Outcome> outcomes = store.apply(index, command);
     updateLastAppliedTermIndex(entry.getTerm(), index);
     return CompletableFuture.completedFuture(new OutcomesMessage(outcomes));
   }
 
+  /** An entry this server cannot read: skipped if its writer marked it ignorable, else the end. */
+  private CompletableFuture<Message> skipOrHalt(LogEntryProto entry, ByteString data, LogFormatException e) {
+    String what = "log entry index=" + entry.getIndex() + " term=" + entry.getTerm()
+        + " type=" + CommandCodec.entryType(data.newInput()) + " format=" + e.formatName();
+    if (e.ignorable()) {
+      LOG.warn("skipping {}, which this server cannot read: {}. The server that wrote it marked it safe to skip; "
+          + "upgrade this server to the version of the others", what, e.getMessage());
+      store.advanceTo(entry.getIndex());
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      return CompletableFuture.completedFuture(new OutcomesMessage(List.of(Outcome.error("entry skipped: " + e.getMessage()))));
+    }
+    String reason = what + " cannot be applied by this server: " + e.getMessage();
+    LOG.error("{}. This server stops applying the log and leaves the Raft group, so that its state cannot "
+        + "diverge from the others' (fail-stop). Upgrade it to the version of the server that wrote the entry, "
+        + "then start it again: it resumes from this entry", reason);
+    halted.complete(reason);
+    throw new IllegalStateException(reason, e);
+  }
+
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
+    // After a halt nothing past the refused entry counts as seen, not even a configuration entry.
+    if (halted.isDone()) return;
     // Configuration and metadata entries take an index too; reads must report it as seen.
     super.notifyTermIndexUpdated(term, index);
     store.advanceTo(index);

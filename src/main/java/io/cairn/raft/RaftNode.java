@@ -34,7 +34,8 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +71,13 @@ public final class RaftNode implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final Thread batcher;
+  private final CompletableFuture<String> halted;
   private volatile boolean closed;
 
-  private RaftNode(RaftServer server, RaftPeerId selfId) {
+  private RaftNode(RaftServer server, RaftPeerId selfId, CompletableFuture<String> halted) {
     this.server = server;
     this.selfId = selfId;
+    this.halted = halted;
     this.batcher = Thread.ofVirtual().name("raft-batcher").unstarted(this::batchLoop);
   }
 
@@ -94,18 +97,36 @@ public final class RaftNode implements AutoCloseable {
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
     boolean existing = hasState(s.dataDir());
     CairnStateMachine sm = new CairnStateMachine(store, leader -> LOG.info("leader is now {}", leader));
-    RaftServer server = RaftServer.newBuilder()
-        .setServerId(selfId)
-        .setGroup(group)
-        .setStateMachine(sm)
-        .setProperties(props)
-        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-        .build();
-    server.start();
-    RaftNode node = new RaftNode(server, selfId);
+    RaftServer server;
+    try {
+      server = RaftServer.newBuilder()
+          .setServerId(selfId)
+          .setGroup(group)
+          .setStateMachine(sm)
+          .setProperties(props)
+          .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+          .build();
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      // A snapshot this version cannot read: say so, not how Ratis wrapped it.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof LogFormatException unreadable) throw unreadable;
+      }
+      throw e;
+    }
+    // Whoever waits on a halt must not run on Ratis's applier thread, which is still stopping.
+    RaftNode node = new RaftNode(server, selfId, sm.halted().thenApplyAsync(reason -> reason));
     node.batcher.start();
     LOG.info("raft started id={} peers={} recovered={}", s.id(), peers.size(), existing);
     return node;
+  }
+
+  /**
+   * Completes, with the reason, if this server stops applying the log because it cannot read an
+   * entry (docs/log-format.md): it has left the Raft group by then, and the agent should stop.
+   */
+  public CompletableFuture<String> halted() {
+    return halted;
   }
 
   // --- writes ---
@@ -220,6 +241,11 @@ public final class RaftNode implements AutoCloseable {
     });
   }
 
+  /** Appends bytes to the log as they are, bypassing the codec: for tests of what a newer server may write. */
+  CompletableFuture<RaftClientReply> submitEncoded(byte[] entry) throws IOException {
+    return division().submitClientRequestAsync(request(entry));
+  }
+
   private void deliver(List<Pending> batch, RaftClientReply r) {
     List<Outcome> outcomes;
     if (r.getMessage() instanceof OutcomesMessage m) {
@@ -259,7 +285,8 @@ public final class RaftNode implements AutoCloseable {
         .setServerId(selfId)
         .setGroupId(GROUP_ID)
         .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(command)))
+        // The encoded array is never written to again: wrap it rather than copy it.
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(command)))
         .setType(RaftClientRequest.writeRequestType())
         .build();
   }
@@ -271,6 +298,7 @@ public final class RaftNode implements AutoCloseable {
   public void awaitLeadership(Duration timeout) throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
+      if (halted.isDone()) throw new IllegalStateException(halted.join());
       try {
         apply(new Command.Noop(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         return;
@@ -374,6 +402,12 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** Whether this server's member of the group has closed: after {@link #close}, or a halt. */
+  boolean isClosed() {
+    DivisionInfo i = info();
+    return i == null || i.getLifeCycleState() == LifeCycle.State.CLOSED;
   }
 
   public boolean isLeader() {

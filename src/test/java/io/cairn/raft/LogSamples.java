@@ -1,0 +1,133 @@
+package io.cairn.raft;
+
+import io.cairn.state.CheckStatus;
+import io.cairn.state.Command;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.KvEntry;
+import io.cairn.state.Node;
+import io.cairn.state.Outcome;
+import io.cairn.state.ServiceInstance;
+import io.cairn.state.Session;
+import io.cairn.state.StateStore;
+import io.cairn.state.TxnOp;
+import io.cairn.state.TxnResult;
+import io.cairn.state.UserEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fixed sample values of every command and of a snapshot image, for the golden-bytes tests.
+ * Maps that a record copies with {@code Map.copyOf} hold one entry each: the iteration order
+ * of an immutable map with several entries changes from one JVM run to the next, and so would
+ * the bytes. Maps kept as given are {@link LinkedHashMap}s, whose order is their content.
+ */
+final class LogSamples {
+  private LogSamples() {}
+
+  /** Every sample command by the name of its golden file; each command type appears at least once. */
+  static Map<String, Command> commands() {
+    Map<String, Command> m = new LinkedHashMap<>();
+    m.put("kv-set", new Command.KvSet("web/config", bytes("port=8080"), 42, 7L, "sess-1", "sess-2"));
+    m.put("kv-set-plain", new Command.KvSet("web/plain", bytes("v"), 0, null));
+    m.put("kv-delete", new Command.KvDelete("web/", true, 12L));
+    m.put("catalog-register", catalogRegister());
+    m.put("catalog-deregister", new Command.CatalogDeregister("node-1", "web-1", "check-web"));
+    m.put("noop", new Command.Noop());
+    m.put("once", new Command.Once("req-1", new Command.KvSet("a", bytes("1"), 0, 0L)));
+    m.put("batch", new Command.Batch(List.of(
+        new Command.Once("req-2", new Command.KvSet("b", bytes("2"), 1, null)),
+        new Command.Once("req-3", new Command.SessionDestroy("sess-9")),
+        new Command.KvDelete("c", false, null),
+        new Command.Noop())));
+    m.put("session-create", new Command.SessionCreate(session()));
+    m.put("session-destroy", new Command.SessionDestroy("sess-1"));
+    m.put("txn", txn());
+    m.put("node-left", new Command.NodeLeft("node-2", "10.0.0.6"));
+    m.put("event-fire", new Command.EventFire(
+        new UserEvent("ev-1", "deploy", bytes("v2"), "node-.*", "web", "primary", 0)));
+    m.put("restore", new Command.Restore(image()));
+    return m;
+  }
+
+  /**
+   * The snapshot image sample. When {@link StateStore.Image} gains a field, give it a value
+   * here, then regenerate the golden files on purpose (docs/log-format.md).
+   */
+  static StateStore.Image image() {
+    LinkedHashMap<String, Outcome> recent = new LinkedHashMap<>();
+    recent.put("req-1", Outcome.OK);
+    recent.put("req-2", Outcome.error("invalid session \"x\""));
+    recent.put("req-3", new Outcome(true, null,
+        new TxnResult(List.of(kvEntry()), -1, null)));
+    LinkedHashMap<String, Long> tombstones = new LinkedHashMap<>();
+    tombstones.put("old/a", 100L);
+    tombstones.put("old/b", 101L);
+    LinkedHashMap<String, Session> sessions = new LinkedHashMap<>();
+    sessions.put("sess-1", session());
+    LinkedHashMap<String, String> left = new LinkedHashMap<>();
+    left.put("node-2", "10.0.0.6");
+    left.put("node-3", "");
+    return new StateStore.Image(120, List.of(kvEntry()), tombstones, 90,
+        List.of(new Node("0f1e2d3c-0000-4000-8000-000000000001", "node-1", "10.0.0.5", "dc1",
+            Map.of("lan", "10.0.0.5"), Map.of("rack", "r1"), 3, 4)),
+        List.of(service()), List.of(serviceCheck(), nodeCheck()), recent, sessions, left);
+  }
+
+  private static Command.CatalogRegister catalogRegister() {
+    LinkedHashMap<String, String> tagged = new LinkedHashMap<>();
+    tagged.put("lan", "10.0.0.5");
+    tagged.put("wan", "198.51.100.5");
+    LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+    meta.put("rack", "r1");
+    meta.put("zone", "a");
+    return new Command.CatalogRegister("0f1e2d3c-0000-4000-8000-000000000001", "node-1", "10.0.0.5", "dc1",
+        tagged, meta, false, service(), List.of(serviceCheck(), nodeCheck()));
+  }
+
+  private static ServiceInstance service() {
+    return new ServiceInstance("node-1", "web-1", "web", List.of("primary", "v1"), "10.0.0.7", 8080,
+        Map.of("version", "1.2"), true, 10, 1, 5, 6);
+  }
+
+  private static HealthCheck serviceCheck() {
+    return new HealthCheck("node-1", "check-web", "web alive", CheckStatus.PASSING, "GET /health",
+        "HTTP 200 OK", "web-1", "web", List.of("primary", "v1"), "http", "10s", "1s", 7, 8);
+  }
+
+  private static HealthCheck nodeCheck() {
+    return new HealthCheck("node-1", "serfHealth", "Serf Health Status", CheckStatus.CRITICAL, "",
+        "no heartbeat", "", "", List.of(), "", "", "", 9, 10);
+  }
+
+  private static Session session() {
+    return new Session("sess-1", "lock", "node-1", List.of("serfHealth"), List.of("check-web"),
+        15_000_000_000L, Session.DELETE, "30s", 11, 12);
+  }
+
+  private static KvEntry kvEntry() {
+    return new KvEntry("web/config", bytes("port=8080"), 42, 13, 14, 1, "sess-1");
+  }
+
+  /** A transaction with one operation of each of Consul's KV verbs. */
+  private static Command.Txn txn() {
+    return new Command.Txn(List.of(
+        new TxnOp("set", "t/set", bytes("s"), 1, 0, null),
+        new TxnOp("cas", "t/cas", bytes("c"), 2, 20, null),
+        new TxnOp("lock", "t/lock", bytes("l"), 3, 0, "sess-1"),
+        new TxnOp("unlock", "t/unlock", bytes("u"), 4, 0, "sess-1"),
+        new TxnOp("get", "t/get", null, 0, 0, null),
+        new TxnOp("get-tree", "t/", null, 0, 0, null),
+        new TxnOp("check-index", "t/ci", null, 0, 21, null),
+        new TxnOp("check-session", "t/cs", null, 0, 0, "sess-1"),
+        new TxnOp("check-not-exists", "t/cne", null, 0, 0, null),
+        new TxnOp("delete", "t/del", null, 0, 0, null),
+        new TxnOp("delete-tree", "t/tree/", null, 0, 0, null),
+        new TxnOp("delete-cas", "t/dcas", null, 0, 22, null)));
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
