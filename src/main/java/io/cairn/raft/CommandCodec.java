@@ -90,6 +90,10 @@ final class CommandCodec {
       // Events are replicated state (every server lists the same last ones).
       case Command.EventFire e -> false;
       case Command.Restore r -> false;
+      // A part left out would make the restore's whole differ from the other servers'.
+      case Command.RestoreChunk part -> false;
+      // Dropping a restore under way frees what it staged: replicated state, like the parts.
+      case Command.RestoreAbort abort -> false;
     };
   }
 

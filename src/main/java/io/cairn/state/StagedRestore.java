@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * is replicated state like any other (it is in the snapshot image), so a server restarted
  * midway, or one that installs the leader's snapshot, finishes the same restore as the others.
  */
-final class StagedRestore {
+public final class StagedRestore {
   final String restoreId;
   int nextSeq;
   private final List<KvEntry> kv = new ArrayList<>();
@@ -50,7 +50,7 @@ final class StagedRestore {
 
   // --- snapshots ---
 
-  record Image(String restoreId, int nextSeq, StateStore.Image parts) {}
+  public record Image(String restoreId, int nextSeq, StateStore.Image parts) {}
 
   Image image() {
     return new Image(restoreId, nextSeq, whole());

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * data, a restarted one included. KV keys and prefixes are not here: their index comes from
  * their entries and tombstones.
  */
-final class TopicIndexes {
+public final class TopicIndexes {
   private final Map<Topic.Table, Long> tables = new EnumMap<>(Topic.Table.class);
   /** Only names that exist: one that leaves the catalog moves {@code GONE_*} instead (bounded). */
   private final Map<String, Long> services = new HashMap<>();
@@ -73,7 +73,7 @@ final class TopicIndexes {
   // --- snapshots ---
 
   /** Sorted, so that the same state always writes the same bytes. */
-  record Image(Map<String, Long> tables, Map<String, Long> services, Map<String, Long> nodes) {}
+  public record Image(Map<String, Long> tables, Map<String, Long> services, Map<String, Long> nodes) {}
 
   Image image() {
     Map<String, Long> t = new TreeMap<>();

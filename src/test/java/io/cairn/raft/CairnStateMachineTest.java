@@ -43,9 +43,9 @@ class CairnStateMachineTest {
     // Nothing after it is applied, not even an entry it could read.
     assertThatThrownBy(() -> apply(3, CommandCodec.encode(set("b")))).isInstanceOf(IllegalStateException.class);
     sm.notifyTermIndexUpdated(TERM, 4);
-    assertThat(store.kvGet("a").value()).isPresent();
-    assertThat(store.kvGet("x").value()).isEmpty();
-    assertThat(store.kvGet("b").value()).isEmpty();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "a").value()).isPresent();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "x").value()).isEmpty();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "b").value()).isEmpty();
     assertThat(sm.getLastAppliedTermIndex().getIndex()).isEqualTo(1);
     assertThat(store.lastIndex()).isEqualTo(1);
   }
@@ -57,14 +57,14 @@ class CairnStateMachineTest {
     apply(3, utf8("{\"v\":9,\"ignorable\":true,\"@\":\"anything\"}"));
     apply(4, CommandCodec.encode(set("b")));
     assertThat(sm.halted()).isNotDone();
-    assertThat(store.kvGet("b").value()).isPresent();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "b").value()).isPresent();
     assertThat(sm.getLastAppliedTermIndex().getIndex()).isEqualTo(4);
   }
 
   @Test
   void anUnversionedEntryFromDiskIsApplied() throws Exception {
     apply(1, Files.readAllBytes(LogFormatGoldenTest.GOLDEN.resolve("v0/once.json")));
-    assertThat(store.kvGet("a").value()).isPresent();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "a").value()).isPresent();
     assertThat(sm.halted()).isNotDone();
   }
 

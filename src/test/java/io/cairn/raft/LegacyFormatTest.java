@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +31,9 @@ class LegacyFormatTest {
   private static final ObjectMapper PRE_HEADER_READER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
+  /** Primitive fields added to records since format 0: absent in the old bytes, they read as 0. */
+  private static final String ADDED_SINCE = "(.*\\.)?kvRestoreFloor";
+
   static Stream<Arguments> commands() {
     return LogFormatGoldenTest.commands();
   }
@@ -37,14 +41,18 @@ class LegacyFormatTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("commands")
   void capturedFormat0EntryDecodesToTheSameCommand(String name, Command sample) throws IOException {
-    Command decoded = CommandCodec.decode(new ByteArrayInputStream(Files.readAllBytes(V0.resolve(name + ".json"))));
-    assertThat(decoded).usingRecursiveComparison().withStrictTypeChecking().ignoringActualNullFields().isEqualTo(sample);
+    Path old = V0.resolve(name + ".json");
+    Assumptions.assumeTrue(Files.exists(old), "the command " + name + " came after format 0");
+    Command decoded = CommandCodec.decode(new ByteArrayInputStream(Files.readAllBytes(old)));
+    assertThat(decoded).usingRecursiveComparison().withStrictTypeChecking().ignoringActualNullFields()
+        .ignoringFieldsMatchingRegexes(ADDED_SINCE).isEqualTo(sample);
   }
 
   @Test
   void capturedFormat0SnapshotLoadsAsTheSameImage() throws IOException {
     StateStore.Image image = CommandCodec.readImage(Files.newInputStream(V0.resolve("image.json")));
-    assertThat(image).usingRecursiveComparison().withStrictTypeChecking().ignoringActualNullFields().isEqualTo(LogSamples.image());
+    assertThat(image).usingRecursiveComparison().withStrictTypeChecking().ignoringActualNullFields()
+        .ignoringFieldsMatchingRegexes(ADDED_SINCE).isEqualTo(LogSamples.image());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -51,8 +51,8 @@ class LogFailStopTest {
     await().atMost(WAIT).until(node::isClosed);
     assertThat(node.isLeader()).isFalse();
     assertThatThrownBy(() -> node.apply(set("b"), Duration.ofSeconds(5))).isInstanceOf(RuntimeException.class);
-    assertThat(store.kvGet("x").value()).isEmpty();
-    assertThat(store.kvGet("b").value()).isEmpty();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "x").value()).isEmpty();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "b").value()).isEmpty();
     assertThat(store.lastIndex()).isEqualTo(before);
     node.close();
 
@@ -60,7 +60,7 @@ class LogFailStopTest {
     StateStore again = new StateStore();
     node = RaftNode.start(settings(16_384), again);
     assertThat(node.halted().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(reason);
-    assertThat(again.kvGet("a").value()).isPresent();
+    assertThat(again.kvGet(new io.cairn.state.WatchSet(), "a").value()).isPresent();
     assertThat(again.lastIndex()).isEqualTo(before);
   }
 
@@ -73,7 +73,7 @@ class LogFailStopTest {
     assertThat(reply.isSuccess()).isTrue();
     Outcome after = node.apply(set("b"), WAIT);
     assertThat(after.applied()).isTrue();
-    assertThat(store.kvGet("b").value()).isPresent();
+    assertThat(store.kvGet(new io.cairn.state.WatchSet(), "b").value()).isPresent();
     assertThat(node.halted()).isNotDone();
   }
 

@@ -8,7 +8,9 @@ import io.cairn.state.Node;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.Session;
+import io.cairn.state.StagedRestore;
 import io.cairn.state.StateStore;
+import io.cairn.state.TopicIndexes;
 import io.cairn.state.TxnOp;
 import io.cairn.state.TxnResult;
 import io.cairn.state.UserEvent;
@@ -48,6 +50,8 @@ final class LogSamples {
     m.put("event-fire", new Command.EventFire(
         new UserEvent("ev-1", "deploy", bytes("v2"), "node-.*", "web", "primary", 0)));
     m.put("restore", new Command.Restore(image()));
+    m.put("restore-chunk", new Command.RestoreChunk("restore-2", 3, image(), true));
+    m.put("restore-abort", new Command.RestoreAbort("restore-2"));
     return m;
   }
 
@@ -69,10 +73,17 @@ final class LogSamples {
     LinkedHashMap<String, String> left = new LinkedHashMap<>();
     left.put("node-2", "10.0.0.6");
     left.put("node-3", "");
-    return new StateStore.Image(120, List.of(kvEntry()), tombstones, 90,
+    LinkedHashMap<String, Long> tables = new LinkedHashMap<>();
+    tables.put("KV", 114L);
+    tables.put("NODES", 4L);
+    StateStore.Image part = new StateStore.Image(0, List.of(kvEntry()), Map.of(), 0, 0, List.of(), List.of(), List.of(),
+        null, Map.of(), null, List.of(), null, null);
+    return new StateStore.Image(120, List.of(kvEntry()), tombstones, 90, 80,
         List.of(new Node("0f1e2d3c-0000-4000-8000-000000000001", "node-1", "10.0.0.5", "dc1",
             Map.of("lan", "10.0.0.5"), Map.of("rack", "r1"), 3, 4)),
-        List.of(service()), List.of(serviceCheck(), nodeCheck()), recent, sessions, left);
+        List.of(service()), List.of(serviceCheck(), nodeCheck()), recent, sessions, left,
+        List.of(event()), new TopicIndexes.Image(tables, Map.of("web", 10L), Map.of("node-1", 12L)),
+        new StagedRestore.Image("restore-1", 1, part));
   }
 
   private static Command.CatalogRegister catalogRegister() {
@@ -104,6 +115,10 @@ final class LogSamples {
   private static Session session() {
     return new Session("sess-1", "lock", "node-1", List.of("serfHealth"), List.of("check-web"),
         15_000_000_000L, Session.DELETE, "30s", 11, 12);
+  }
+
+  private static UserEvent event() {
+    return new UserEvent("ev-1", "deploy", bytes("v2"), "node-.*", "web", "primary", 115);
   }
 
   private static KvEntry kvEntry() {
