@@ -1,15 +1,13 @@
 package io.cairn.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cairn.local.UnknownCheckException;
-import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.QueryMeta;
-import io.cairn.rpc.UnknownDatacenterException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -18,6 +16,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -64,6 +63,21 @@ public final class HttpApi implements AutoCloseable {
       }
     }));
     server.setStopTimeout(2000);
+    server.setErrorHandler(new PlainErrors());
+  }
+
+  /**
+   * Jetty's own refusals (a malformed request line, an illegal character, a header too large)
+   * as the rest of the API answers: a one-line text/plain reason, not an HTML page.
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+      String text = ErrorReply.oneLine(code, message == null ? HttpStatus.getMessage(code) : message);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
+    }
   }
 
   /** The same API as a Jetty handler, for a server's RPC port to serve to client agents. */
@@ -94,22 +108,11 @@ public final class HttpApi implements AutoCloseable {
           name -> request.getHeaders().get(name), Request.asInputStream(request));
       Router.Match m = router.find(api.method(), api.path());
       reply = m.handler().handle(api, m.rest());
-    } catch (ApiException e) {
-      reply = Reply.text(e.status(), e.getMessage());
-    } catch (JsonProcessingException e) {
-      reply = Reply.text(400, "Request decode failed: " + e.getOriginalMessage());
-    } catch (IllegalArgumentException e) {
-      reply = Reply.text(400, e.getMessage());
-    } catch (UnknownCheckException e) {
-      reply = Reply.text(404, e.getMessage());
-    } catch (NoLeaderException | UnknownDatacenterException e) {
-      reply = Reply.text(500, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply = Reply.text(503, "agent is shutting down");
-    } catch (Exception e) {
-      LOG.error("{} {} failed: {}", request.getMethod(), request.getHttpURI(), e.toString(), e);
-      reply = Reply.text(500, e.getMessage() == null ? e.toString() : e.getMessage());
+    } catch (Exception | StackOverflowError e) {
+      reply = ErrorReply.of(e, request.getMethod() + " " + request.getHttpURI().getPathQuery());
     }
     try {
       write(request, response, callback, api, reply);
