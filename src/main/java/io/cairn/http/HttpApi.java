@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -105,7 +106,7 @@ public final class HttpApi implements AutoCloseable {
     Reply reply;
     try {
       api = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
-          name -> request.getHeaders().get(name), Request.asInputStream(request));
+          name -> request.getHeaders().get(name), body(request));
       Router.Match m = router.find(api.method(), api.path());
       reply = m.handler().handle(api, m.rest());
     } catch (InterruptedException e) {
@@ -114,11 +115,25 @@ public final class HttpApi implements AutoCloseable {
     } catch (Exception | StackOverflowError e) {
       reply = ErrorReply.of(e, request.getMethod() + " " + request.getHttpURI().getPathQuery());
     }
+    // What is left of a refused or broken body cannot be told from the next request: close.
+    if (api != null && api.bodyAbandoned()) reply = reply.withHeader("Connection", "close");
     try {
       write(request, response, callback, api, reply);
     } catch (IOException e) {
       callback.failed(e);
     }
+  }
+
+  /**
+   * The request's body, read with a short idle timeout on the connection: long enough for a
+   * client sending at any sane rate, short enough that a stalled body does not hold it for the
+   * 11 minutes a blocking query may need.
+   */
+  private static RequestBody body(Request request) {
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long usual = endPoint.getIdleTimeout();
+    return new RequestBody(Request.asInputStream(request), request.getLength(),
+        () -> endPoint.setIdleTimeout(RequestBody.IDLE_SECONDS * 1000L), () -> endPoint.setIdleTimeout(usual));
   }
 
   private static void write(Request request, Response response, Callback callback, ApiRequest api, Reply reply)
