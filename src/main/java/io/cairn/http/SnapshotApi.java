@@ -1,5 +1,7 @@
 package io.cairn.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.rpc.QueryResult;
 import io.cairn.state.Command;
@@ -7,9 +9,12 @@ import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
 import io.cairn.state.Topic;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -21,8 +26,10 @@ import java.util.zip.GZIPOutputStream;
  */
 final class SnapshotApi {
   static final String FORMAT = "cairn-snapshot/1";
-  /** A restore travels as one log entry; keep it well under Ratis's append buffer. */
-  private static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+  /** A restore travels as one log entry of at most 7 MB (RaftNode); its gzip is smaller still. */
+  private static final int MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+  /** The bound on the inflated document; see {@link InflationLimit}. */
+  private static final long MAX_INFLATED_BYTES = 16 * 1024 * 1024;
   private final ApiContext ctx;
 
   SnapshotApi(ApiContext ctx) {
@@ -49,28 +56,88 @@ final class SnapshotApi {
   }
 
   private Reply restore(ApiRequest req, String rest) throws Exception {
-    byte[] body = req.body(MAX_SNAPSHOT_BYTES, "Snapshot too large: the limit is " + MAX_SNAPSHOT_BYTES + " bytes");
-    JsonNode doc;
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      doc = Wire.JSON.readTree(in);
-    } catch (IOException e) {
-      throw ApiException.badRequest("Not a Cairn snapshot: " + e.getMessage());
-    }
+    JsonNode doc = readDocument(req.bodyStream(MAX_SNAPSHOT_BYTES, "Snapshot too large: the limit is " + MAX_SNAPSHOT_BYTES + " bytes"));
     if (doc == null || !FORMAT.equals(doc.path("Format").asText())) {
       throw ApiException.badRequest("Not a Cairn snapshot: expected format " + FORMAT);
     }
+    if (!doc.path("State").isObject()) throw ApiException.badRequest("Invalid snapshot: State is missing or not an object");
     StateStore.Image image;
     try {
       // Fields this version does not know (a newer writer's) are skipped, not fatal.
       image = Wire.JSON.readerFor(StateStore.Image.class)
-          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .readValue(doc.get("State"));
-    } catch (IOException e) {
-      throw ApiException.badRequest("Corrupt snapshot: " + e.getMessage());
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("Invalid snapshot: " + JsonProblem.describe(e, "State"));
     }
-    if (image == null || image.kv() == null || image.nodes() == null) throw ApiException.badRequest("Corrupt snapshot: missing state");
+    // Once in the log, every server applies it: a record the state cannot hold must stop here.
+    RestoreValidation.check(image);
     Outcome o = ctx.endpoints().write(new Command.Restore(image), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.ok();
+  }
+
+  /** Inflates and parses as the body arrives, never holding more than the limits allow. */
+  private static JsonNode readDocument(InputStream body) {
+    try (InputStream json = new InflationLimit(new GZIPInputStream(body, 8192), MAX_INFLATED_BYTES)) {
+      // Jackson closes what it reads from; kept open here to be read to the end, so that gzip
+      // checks its CRC: a corrupt file must not restore as a document that merely parses.
+      JsonNode doc = Wire.JSON.readTree(new FilterInputStream(json) {
+        @Override
+        public void close() {}
+      });
+      json.transferTo(OutputStream.nullOutputStream());
+      return doc;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("Not a Cairn snapshot: " + JsonProblem.describe(e));
+    } catch (EOFException e) {
+      throw ApiException.badRequest("Not a Cairn snapshot: the gzip data ends early");
+    } catch (IOException e) {
+      // ZipException and friends: not gzip at all, or a corrupt stream.
+      throw ApiException.badRequest("Not a Cairn snapshot: not valid gzip data");
+    }
+  }
+
+  /**
+   * Counts inflated bytes and stops past a bound: a few kilobytes of gzip can inflate to
+   * gigabytes. A restore travels as one Raft log entry of at most 7 MB, so a document that
+   * inflates past {@link #MAX_INFLATED_BYTES} could never be restored anyway.
+   */
+  private static final class InflationLimit extends FilterInputStream {
+    private final long limit;
+    private long count;
+
+    InflationLimit(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) counted(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) counted(n);
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      counted(skipped);
+      return skipped;
+    }
+
+    private void counted(long n) {
+      count += n;
+      if (count > limit) {
+        throw new ApiException(413, "Snapshot too large: it inflates past " + limit + " bytes");
+      }
+    }
   }
 }
