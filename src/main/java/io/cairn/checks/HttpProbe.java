@@ -62,9 +62,21 @@ final class HttpProbe implements Probe {
     }
   }
 
+  /**
+   * What went wrong, in the words Go's client uses (Consul shows them as the check's output),
+   * not the Java exception's name: the output is shown to every API client.
+   */
   private static String describe(IOException e) {
     String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return switch (e) {
+      case java.net.http.HttpConnectTimeoutException t -> "dial tcp: i/o timeout";
+      case java.net.http.HttpTimeoutException t -> "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
+      case java.net.ConnectException c -> "dial tcp: connect: connection refused";
+      case java.net.UnknownHostException u -> "dial tcp: lookup " + (m == null ? "" : m) + ": no such host";
+      case javax.net.ssl.SSLException s -> "tls: " + (m == null ? "handshake failure" : m);
+      // A message that is itself an exception's toString() (a wrapped cause) says nothing more.
+      default -> m == null || m.isBlank() || m.contains("Exception") || m.contains("java.") ? "request failed" : m;
+    };
   }
 
   private static SSLContext trustAll() {

@@ -5,7 +5,6 @@ import io.cairn.rpc.Consistency;
 import io.cairn.rpc.QueryOptions;
 import io.cairn.rpc.WriteOptions;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,18 +23,18 @@ public final class ApiRequest {
   private final String path;
   private final Map<String, List<String>> query;
   private final java.util.function.UnaryOperator<String> headers;
-  private final InputStream bodyStream;
+  private final RequestBody body;
   private final String rawPathAndQuery;
 
   /** From the request line as received: the raw (still percent-encoded) path and query. */
   ApiRequest(String method, String rawPath, String rawQuery, java.util.function.UnaryOperator<String> headers,
-             InputStream body) {
+             RequestBody body) {
     this.method = method.toUpperCase(java.util.Locale.ROOT);
     this.rawPathAndQuery = rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     this.path = PercentDecoding.decodePath(rawPath);
     this.query = PercentDecoding.parseQuery(rawQuery);
     this.headers = headers;
-    this.bodyStream = body;
+    this.body = body;
   }
 
   public String method() {
@@ -124,45 +123,22 @@ public final class ApiRequest {
     return dc == null ? "" : dc;
   }
 
-  /** The body, refused with 413 past {@code limit} bytes. */
-  public byte[] body(int limit, String tooLargeMessage) throws IOException {
-    InputStream in = bodyStream;
-    long declared = declaredLength();
-    if (declared > limit) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      throw new ApiException(413, tooLargeMessage);
-    }
-    if (declared >= 0) {
-      // The usual case: read straight into an array of the declared size, nothing to grow or copy.
-      byte[] b = new byte[(int) declared];
-      int off = 0;
-      for (int n; off < b.length && (n = in.read(b, off, b.length - off)) >= 0; ) off += n;
-      return off == b.length ? b : java.util.Arrays.copyOf(b, off);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = in.read(buf)) >= 0) {
-      if (out.size() + n > limit) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-        throw new ApiException(413, tooLargeMessage);
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
+  /** The body, refused with 413 past {@code limit} bytes (before reading, when the declared length says so). */
+  public byte[] body(int limit, String tooLargeMessage) {
+    return body.readAll(limit, tooLargeMessage);
   }
 
-  private long declaredLength() {
-    String v = headers.apply("Content-Length");
-    if (v == null) return -1;
-    try {
-      return Long.parseLong(v.strip());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+  /** The body as it arrives, for decoding as it goes; the same bounds as {@link #body}. */
+  InputStream bodyStream(int limit, String tooLargeMessage) {
+    return body.stream(limit, tooLargeMessage);
   }
 
-  public String bodyText(int limit) throws IOException {
+  /** True when the body was refused or broke off: the connection must close after the answer. */
+  boolean bodyAbandoned() {
+    return body.abandoned();
+  }
+
+  public String bodyText(int limit) {
     return new String(body(limit, "Request body too large"), StandardCharsets.UTF_8);
   }
 

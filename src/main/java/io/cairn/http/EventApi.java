@@ -10,8 +10,6 @@ import io.cairn.state.UserEvent;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * /v1/event/: fire a user event, list recent ones. Events travel through Raft (Consul gossips
@@ -35,7 +33,7 @@ final class EventApi {
     String node = orEmpty(req.param("node"));
     String service = orEmpty(req.param("service"));
     String tag = orEmpty(req.param("tag"));
-    for (String re : List.of(node, service, tag)) compile(re);
+    for (String re : List.of(node, service, tag)) EventFilter.forFire(re);
     if (!tag.isEmpty() && service.isEmpty()) throw ApiException.badRequest("Cannot provide tag filter without service filter");
     byte[] payload = req.body(MAX_PAYLOAD, "Event payload too large: the limit is " + MAX_PAYLOAD + " bytes");
     UserEvent e = new UserEvent(UUID.randomUUID().toString(), name, payload, node, service, tag, 0);
@@ -54,25 +52,18 @@ final class EventApi {
     return Reply.json(out, q.meta());
   }
 
-  /** Consul delivers an event only to agents whose node name, and some service (and tag), match. */
+  /**
+   * Consul delivers an event only to agents whose node name, and some service (and tag), match.
+   * Filters run within a step budget (see {@link EventFilter}): one bad filter must not hang the list.
+   */
   private boolean matchesThisAgent(UserEvent e) {
-    if (!e.nodeFilter().isEmpty() && !compile(e.nodeFilter()).matcher(ctx.local().node().name()).find()) return false;
+    if (!e.nodeFilter().isEmpty() && !EventFilter.matches(e.nodeFilter(), ctx.local().node().name())) return false;
     if (e.serviceFilter().isEmpty()) return true;
-    Pattern svc = compile(e.serviceFilter());
-    Pattern tag = e.tagFilter().isEmpty() ? null : compile(e.tagFilter());
     for (ServiceInstance s : ctx.local().services().values()) {
-      if (!svc.matcher(s.name()).find()) continue;
-      if (tag == null || s.tags().stream().anyMatch(t -> tag.matcher(t).find())) return true;
+      if (!EventFilter.matches(e.serviceFilter(), s.name())) continue;
+      if (e.tagFilter().isEmpty() || s.tags().stream().anyMatch(t -> EventFilter.matches(e.tagFilter(), t))) return true;
     }
     return false;
-  }
-
-  private static Pattern compile(String re) {
-    try {
-      return Pattern.compile(re);
-    } catch (PatternSyntaxException e) {
-      throw ApiException.badRequest("Invalid filter regular expression \"" + re + "\": " + e.getDescription());
-    }
   }
 
   private static String orEmpty(String s) {

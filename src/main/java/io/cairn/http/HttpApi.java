@@ -1,16 +1,15 @@
 package io.cairn.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cairn.local.UnknownCheckException;
-import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.QueryMeta;
-import io.cairn.rpc.UnknownDatacenterException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -18,6 +17,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -64,6 +64,21 @@ public final class HttpApi implements AutoCloseable {
       }
     }));
     server.setStopTimeout(2000);
+    server.setErrorHandler(new PlainErrors());
+  }
+
+  /**
+   * Jetty's own refusals (a malformed request line, an illegal character, a header too large)
+   * as the rest of the API answers: a one-line text/plain reason, not an HTML page.
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+      String text = ErrorReply.oneLine(code, message == null ? HttpStatus.getMessage(code) : message);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
+    }
   }
 
   /** The same API as a Jetty handler, for a server's RPC port to serve to client agents. */
@@ -91,31 +106,34 @@ public final class HttpApi implements AutoCloseable {
     Reply reply;
     try {
       api = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
-          name -> request.getHeaders().get(name), Request.asInputStream(request));
+          name -> request.getHeaders().get(name), body(request));
       Router.Match m = router.find(api.method(), api.path());
       reply = m.handler().handle(api, m.rest());
-    } catch (ApiException e) {
-      reply = Reply.text(e.status(), e.getMessage());
-    } catch (JsonProcessingException e) {
-      reply = Reply.text(400, "Request decode failed: " + e.getOriginalMessage());
-    } catch (IllegalArgumentException e) {
-      reply = Reply.text(400, e.getMessage());
-    } catch (UnknownCheckException e) {
-      reply = Reply.text(404, e.getMessage());
-    } catch (NoLeaderException | UnknownDatacenterException e) {
-      reply = Reply.text(500, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply = Reply.text(503, "agent is shutting down");
-    } catch (Exception e) {
-      LOG.error("{} {} failed: {}", request.getMethod(), request.getHttpURI(), e.toString(), e);
-      reply = Reply.text(500, e.getMessage() == null ? e.toString() : e.getMessage());
+    } catch (Exception | StackOverflowError e) {
+      reply = ErrorReply.of(e, request.getMethod() + " " + request.getHttpURI().getPathQuery());
     }
+    // What is left of a refused or broken body cannot be told from the next request: close.
+    if (api != null && api.bodyAbandoned()) reply = reply.withHeader("Connection", "close");
     try {
       write(request, response, callback, api, reply);
     } catch (IOException e) {
       callback.failed(e);
     }
+  }
+
+  /**
+   * The request's body, read with a short idle timeout on the connection: long enough for a
+   * client sending at any sane rate, short enough that a stalled body does not hold it for the
+   * 11 minutes a blocking query may need.
+   */
+  private static RequestBody body(Request request) {
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long usual = endPoint.getIdleTimeout();
+    return new RequestBody(Request.asInputStream(request), request.getLength(),
+        () -> endPoint.setIdleTimeout(RequestBody.IDLE_SECONDS * 1000L), () -> endPoint.setIdleTimeout(usual));
   }
 
   private static void write(Request request, Response response, Callback callback, ApiRequest api, Reply reply)

@@ -76,6 +76,8 @@ final class KvApi {
 
   private static void requireKey(String key) {
     if (key.isEmpty()) throw ApiException.badRequest("Missing key name");
+    // Jetty already refuses %00 in a path; a key with a NUL would not survive a snapshot restore.
+    if (key.indexOf('\0') >= 0) throw ApiException.badRequest("Invalid key: it contains a NUL character");
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new ApiException(413, "Key too large: the limit is " + MAX_KEY_BYTES + " bytes");
     }

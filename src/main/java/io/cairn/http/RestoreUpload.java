@@ -46,6 +46,8 @@ final class RestoreUpload {
   private final Map<String, Session> sessions = new TreeMap<>();
   private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
   private final List<UserEvent> events = new ArrayList<>();
+  /** The lists every backup has: a document without one of them is not a whole backup. */
+  private final java.util.Set<String> required = new java.util.HashSet<>(List.of("kv", "nodes", "services", "checks"));
 
   private RestoreUpload(String restoreId, Consumer<Command.RestoreChunk> out) {
     this.restoreId = restoreId;
@@ -95,14 +97,15 @@ final class RestoreUpload {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       if (value == JsonToken.VALUE_NULL) continue;
+      required.remove(field);
       switch (field) {
-        case "kv" -> eachElement(p, field, () -> kv.add(p.readValueAs(KvEntry.class)));
-        case "nodes" -> eachElement(p, field, () -> nodes.add(p.readValueAs(Node.class)));
-        case "services" -> eachElement(p, field, () -> services.add(p.readValueAs(ServiceInstance.class)));
-        case "checks" -> eachElement(p, field, () -> checks.add(p.readValueAs(HealthCheck.class)));
-        case "events" -> eachElement(p, field, () -> events.add(p.readValueAs(UserEvent.class)));
+        case "kv" -> eachElement(p, field, at -> kv.add(record(p, KvEntry.class, at)));
+        case "nodes" -> eachElement(p, field, at -> nodes.add(record(p, Node.class, at)));
+        case "services" -> eachElement(p, field, at -> services.add(record(p, ServiceInstance.class, at)));
+        case "checks" -> eachElement(p, field, at -> checks.add(record(p, HealthCheck.class, at)));
+        case "events" -> eachElement(p, field, at -> events.add(record(p, UserEvent.class, at)));
         case "kvTombstones" -> eachEntry(p, field, key -> tombstones.put(key, p.getValueAsLong()));
-        case "sessions" -> eachEntry(p, field, key -> sessions.put(key, p.readValueAs(Session.class)));
+        case "sessions" -> eachEntry(p, field, key -> sessions.put(key, record(p, Session.class, field + "." + key)));
         case "leftNodes" -> eachEntry(p, field, key -> leftNodes.put(key, p.getValueAsString()));
         case "kvReapedFloor" -> reapedFloor = p.getValueAsLong();
         // Request ids, indexes and a restore under way belong to the cluster that wrote the
@@ -110,10 +113,20 @@ final class RestoreUpload {
         default -> p.skipChildren();
       }
     }
+    if (!required.isEmpty()) throw ApiException.badRequest("Invalid snapshot: " + String.join(", ", new java.util.TreeSet<>(required)) + " missing");
+  }
+
+  /** One record; a value that does not fit its field is named by where it is in the State. */
+  private static <T> T record(JsonParser p, Class<T> type, String at) throws IOException {
+    try {
+      return p.readValueAs(type);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw ApiException.badRequest("Invalid snapshot: " + JsonProblem.describe(e, "State." + at));
+    }
   }
 
   private interface Step {
-    void run() throws IOException;
+    void run(String at) throws IOException;
   }
 
   private interface EntryStep {
@@ -122,9 +135,9 @@ final class RestoreUpload {
 
   private void eachElement(JsonParser p, String field, Step read) throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) throw ApiException.badRequest("Invalid snapshot: " + field + " is not a list");
-    while (p.nextToken() != JsonToken.END_ARRAY) {
+    for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
       if (p.currentToken() != JsonToken.START_OBJECT) throw ApiException.badRequest("Invalid snapshot: an entry of " + field + " is not an object");
-      read.run();
+      read.run(field + "[" + i + "]");
       sendIfFull(p);
     }
   }

@@ -68,12 +68,18 @@ final class SessionApi {
     }
     List<String> nodeChecks = f.strings("NodeChecks");
     List<String> legacyChecks = f.strings("Checks");
-    List<String> serviceChecks = f.objects("ServiceChecks").stream().map(c -> c.text("ID")).toList();
+    List<String> serviceChecks = f.objects("ServiceChecks").stream().map(c -> {
+      String id = c.text("ID");
+      if (id == null || id.isEmpty()) throw c.bad("ID", "missing");
+      return id;
+    }).toList();
     if (nodeChecks == null) nodeChecks = legacyChecks != null ? legacyChecks : serviceChecks.isEmpty() ? List.of("serfHealth") : List.of();
     Session s = new Session(UUID.randomUUID().toString(), f.text("Name"), node, nodeChecks, serviceChecks,
         lockDelay(f).toNanos(), f.text("Behavior"), ttl, 0, 0);
     Outcome o = ctx.endpoints().write(new Command.SessionCreate(s), req.writeOptions());
-    if (o.error() != null) throw new ApiException(500, o.error());
+    // Consul answers these (a missing node or check, a check in critical state) with a 500;
+    // they are the client's to fix, so a 400 here.
+    if (o.error() != null) throw ApiException.badRequest(o.error());
     ObjectNode out = Wire.object();
     out.put("ID", s.id());
     return Reply.json(out);

@@ -1,28 +1,36 @@
 package io.cairn.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cairn.rpc.QueryOptions;
 import io.cairn.rpc.QueryResult;
+import io.cairn.rpc.WriteOptions;
 import io.cairn.state.Command;
 import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.util.List;
+import java.io.InputStream;
+import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * /v1/snapshot: GET saves the whole state (KV and catalog) as one portable file, PUT restores
  * one through the Raft log, so every server takes it. The file is gzipped JSON:
- * {@code {"Format":"cairn-snapshot/1","Index":n,"State":{...}}}.
+ * {@code {"Format":"cairn-snapshot/1","Index":n,"State":{...}}}. A restore is read as it
+ * arrives and sent in parts (see {@link RestoreUpload}), so its size is not bounded by a log
+ * entry, and its memory is not the size of the upload.
  */
 final class SnapshotApi {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotApi.class);
   static final String FORMAT = "cairn-snapshot/1";
-  /** A restore travels as one log entry; keep it well under Ratis's append buffer. */
-  private static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+  /** The upload is read as it arrives; this only refuses a declared length that no store has. */
+  private static final int MAX_SNAPSHOT_BYTES = Integer.MAX_VALUE - 8;
   private final ApiContext ctx;
 
   SnapshotApi(ApiContext ctx) {
@@ -51,28 +59,115 @@ final class SnapshotApi {
   }
 
   private Reply restore(ApiRequest req, String rest) throws Exception {
-    byte[] body = req.body(MAX_SNAPSHOT_BYTES, "Snapshot too large: the limit is " + MAX_SNAPSHOT_BYTES + " bytes");
-    JsonNode doc;
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      doc = Wire.JSON.readTree(in);
-    } catch (IOException e) {
-      throw ApiException.badRequest("Not a Cairn snapshot: " + e.getMessage());
+    String restoreId = UUID.randomUUID().toString();
+    RestoreValidation validation = new RestoreValidation();
+    WriteOptions opts = req.writeOptions();
+    int[] sent = {0};
+    CountingStream gzip = new CountingStream(req.bodyStream(MAX_SNAPSHOT_BYTES, "Snapshot too large"));
+    try (InputStream json = new InflationLimit(new GZIPInputStream(gzip, 8192), gzip)) {
+      RestoreUpload.read(json, FORMAT, restoreId, part -> {
+        // Every part is checked before it is sent, and what the records refer to before the last.
+        validation.part(part.part());
+        if (part.last()) validation.finish();
+        Outcome o = ctx.endpoints().write(part, opts);
+        sent[0]++;
+        if (o.error() != null) throw ApiException.badRequest(o.error());
+      });
+    } catch (RuntimeException | IOException e) {
+      if (sent[0] > 0) abort(restoreId, opts);
+      throw asApiError(e);
     }
-    if (doc == null || !FORMAT.equals(doc.path("Format").asText())) {
-      throw ApiException.badRequest("Not a Cairn snapshot: expected format " + FORMAT);
-    }
-    StateStore.Image image;
-    try {
-      // Fields this version does not know (a newer writer's) are skipped, not fatal.
-      image = Wire.JSON.readerFor(StateStore.Image.class)
-          .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(doc.get("State"));
-    } catch (IOException e) {
-      throw ApiException.badRequest("Corrupt snapshot: " + e.getMessage());
-    }
-    if (image == null || image.kv() == null || image.nodes() == null) throw ApiException.badRequest("Corrupt snapshot: missing state");
-    Outcome o = ctx.endpoints().write(new Command.Restore(image), req.writeOptions());
-    if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.ok();
+  }
+
+  /** Drops the parts already sent: the restore as a whole is refused, and nothing changes. */
+  private void abort(String restoreId, WriteOptions opts) {
+    try {
+      ctx.endpoints().write(new Command.RestoreAbort(restoreId), opts);
+    } catch (RuntimeException e) {
+      // The staged parts stay until the next restore replaces them; the state is unchanged.
+      LOG.warn("could not drop the parts of refused restore {}: {}", restoreId, e.getMessage());
+    }
+  }
+
+  private static RuntimeException asApiError(Exception e) {
+    return switch (e) {
+      case RuntimeException r -> r;
+      case JsonProcessingException j -> ApiException.badRequest("Not a Cairn snapshot: " + JsonProblem.describe(j));
+      case EOFException eof -> ApiException.badRequest("Not a Cairn snapshot: the gzip data ends early");
+      // ZipException and friends: not gzip at all, or a corrupt stream (a wrong checksum too:
+      // the document is read to its end before the last part goes out).
+      default -> ApiException.badRequest("Not a Cairn snapshot: not valid gzip data");
+    };
+  }
+
+  /** Counts the compressed bytes read, for {@link InflationLimit}. */
+  private static final class CountingStream extends FilterInputStream {
+    private long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) count += n;
+      return n;
+    }
+  }
+
+  /**
+   * Stops an upload whose inflated size runs past {@link #MAX_RATIO} times what has arrived
+   * compressed (beyond a first {@link #FREE_BYTES}): a few kilobytes of gzip can inflate to
+   * gigabytes of records that every server would stage. A real backup is JSON with base64
+   * values, which gzip shrinks 1.3 to 10 times (100 for values of one repeated byte); a bomb shrinks 1,000 times.
+   */
+  private static final class InflationLimit extends FilterInputStream {
+    static final long FREE_BYTES = 64L * 1024 * 1024;
+    static final long MAX_RATIO = 200;
+    private final CountingStream compressed;
+    private long count;
+
+    InflationLimit(InputStream in, CountingStream compressed) {
+      super(in);
+      this.compressed = compressed;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) counted(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) counted(n);
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      counted(skipped);
+      return skipped;
+    }
+
+    private void counted(long n) {
+      count += n;
+      if (count > FREE_BYTES && count > MAX_RATIO * compressed.count) {
+        throw new ApiException(413, "Snapshot too large: it inflates more than " + MAX_RATIO
+            + " times, past " + FREE_BYTES + " bytes; not a backup Cairn wrote");
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.cairn.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.local.Fields;
 import io.cairn.state.Command;
@@ -8,14 +10,25 @@ import io.cairn.state.KvEntry;
 import io.cairn.state.Outcome;
 import io.cairn.state.TxnOp;
 import io.cairn.state.TxnResult;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
-/** PUT /v1/txn: KV operations applied all together or not at all (409 with what failed). */
+/**
+ * PUT /v1/txn: KV operations applied all together or not at all (409 with what failed). The
+ * body is checked whole before anything reaches the log, as Consul's agent does: a body that
+ * does not decode is a 400, a request or value over its limit a 413, and operations Consul's
+ * pre-check refuses (no key, an unknown verb) a 409 listing each of them.
+ */
 final class TxnApi {
-  /** Consul's default limit on operations per transaction. */
-  static final int MAX_OPS = 64;
+  /** Consul's limit on operations per transaction (maxTxnOps, 128 since Consul 1.4). */
+  static final int MAX_OPS = 128;
+  /** Cairn's own bound on a transaction's body; Consul's txn_max_req_len defaults lower. */
+  private static final int MAX_BODY = 8 * 1024 * 1024;
+  private static final Set<String> VERBS = Set.of("set", "cas", "lock", "unlock", "get", "get-tree", "check-index",
+      "check-session", "check-not-exists", "delete", "delete-tree", "delete-cas");
   private final ApiContext ctx;
 
   TxnApi(ApiContext ctx) {
@@ -27,45 +40,89 @@ final class TxnApi {
   }
 
   private Reply txn(ApiRequest req, String rest) throws Exception {
-    JsonNode body = Wire.JSON.readTree(req.bodyText(8 * 1024 * 1024));
-    if (body == null || !body.isArray()) throw ApiException.badRequest("Failed to parse body: expected a list of operations");
+    JsonNode body;
+    try {
+      body = Wire.JSON.readTree(req.body(MAX_BODY, "Request body too large, max size: " + MAX_BODY + " bytes"));
+    } catch (JsonProcessingException e) {
+      throw badBody(JsonProblem.describe(e));
+    }
+    if (body == null || !body.isArray()) throw badBody("expected a list of operations");
     if (body.size() > MAX_OPS) {
       throw new ApiException(413, "Transaction contains too many operations (" + body.size() + " > " + MAX_OPS + ")");
     }
     List<TxnOp> ops = new ArrayList<>();
+    ArrayNode refused = Wire.array();
     for (JsonNode op : body) {
-      Fields f = new Fields(op, "operation");
-      Fields kv = f.object("KV").orElseThrow(() -> ApiException.badRequest(
-          "Only KV operations are supported in transactions (Node, Service and Check operations are not)"));
-      ops.add(new TxnOp(kv.text("Verb"), kv.text("Key"), value(kv.text("Value")), kv.integer(0, "Flags"),
-          index(kv), kv.text("Session")));
+      TxnOp decoded = decode(op);
+      String why = precheck(decoded);
+      if (why != null) refused.addObject().put("OpIndex", ops.size()).put("What", why);
+      ops.add(decoded);
     }
+    if (!refused.isEmpty()) return conflict(refused);
     Outcome o = ctx.endpoints().write(new Command.Txn(ops), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     TxnResult r = o.txn();
+    if (!r.committed()) return conflict(Wire.array().add(Wire.object().put("OpIndex", r.failedOp()).put("What", r.what())));
     ObjectNode out = Wire.object();
-    if (r.committed()) {
-      var results = out.putArray("Results");
-      for (KvEntry e : r.results()) results.addObject().set("KV", Wire.kvEntry(e));
-      out.putNull("Errors");
-      return Reply.json(out);
+    var results = out.putArray("Results");
+    for (KvEntry e : r.results()) results.addObject().set("KV", Wire.kvEntry(e));
+    out.putNull("Errors");
+    return Reply.json(out);
+  }
+
+  /** One operation as sent; what cannot be decoded at all is a 400, as Go's decoder would answer. */
+  private static TxnOp decode(JsonNode op) {
+    if (!op.isObject()) throw badBody("each operation must be an object");
+    Fields kv = new Fields(op, "operation").object("KV").orElseThrow(() -> ApiException.badRequest(
+        "Only KV operations are supported in transactions (Node, Service and Check operations are not)"));
+    if (!kv.get("Key").map(JsonNode::isTextual).orElse(true)) throw badBody("KV.Key must be a string");
+    if (!kv.get("Verb").map(JsonNode::isTextual).orElse(true)) throw badBody("KV.Verb must be a string");
+    String key = kv.text("Key") == null ? "" : kv.text("Key");
+    if (key.indexOf('\0') >= 0) throw badBody("KV.Key must not contain a NUL character");
+    if (key.getBytes(StandardCharsets.UTF_8).length > KvApi.MAX_KEY_BYTES) {
+      throw new ApiException(413, "Key too large: the limit is " + KvApi.MAX_KEY_BYTES + " bytes");
     }
+    byte[] value = value(kv.get("Value").orElse(null));
+    if (value.length > KvApi.MAX_VALUE_BYTES) {
+      throw new ApiException(413, "Value for key \"" + key + "\" is too large (" + value.length + " > " + KvApi.MAX_VALUE_BYTES + " bytes)");
+    }
+    return new TxnOp(kv.text("Verb"), key, value, unsigned(kv, "Flags"), unsigned(kv, "Index"), kv.text("Session"));
+  }
+
+  /** Consul's pre-check (kvsPreApply): refusals it reports per operation, with a 409. */
+  private static String precheck(TxnOp op) {
+    if (op.verb() == null || !VERBS.contains(op.verb())) return "unknown KV verb \"" + (op.verb() == null ? "" : op.verb()) + "\"";
+    if (op.key().isEmpty() && !op.verb().equals("delete-tree")) return "Must provide key";
+    return null;
+  }
+
+  /** Go decodes Index and Flags into a uint64: a string, a fraction or a negative number does not decode. */
+  private static long unsigned(Fields kv, String field) {
+    JsonNode n = kv.get(field).orElse(null);
+    if (n == null) return 0;
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) throw badBody("KV." + field + " must be an unsigned integer");
+    return n.longValue();
+  }
+
+  private static byte[] value(JsonNode v) {
+    if (v == null) return new byte[0];
+    if (!v.isTextual()) throw badBody("KV.Value must be a base64 string");
+    try {
+      return Base64.getDecoder().decode(v.textValue());
+    } catch (IllegalArgumentException e) {
+      throw badBody("KV.Value is not valid base64");
+    }
+  }
+
+  private static Reply conflict(ArrayNode errors) {
+    ObjectNode out = Wire.object();
     out.putNull("Results");
-    out.putArray("Errors").addObject().put("OpIndex", r.failedOp()).put("What", r.what());
+    out.set("Errors", errors);
     Reply reply = Reply.json(out);
     return new Reply(409, reply.contentType(), null, reply.json(), null, reply.headers());
   }
 
-  private static long index(Fields kv) {
-    return kv.get("Index").map(JsonNode::asLong).orElse(0L);
-  }
-
-  private static byte[] value(String base64) {
-    if (base64 == null || base64.isEmpty()) return new byte[0];
-    try {
-      return Base64.getDecoder().decode(base64);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("Failed to parse body: Value is not valid base64");
-    }
+  private static ApiException badBody(String why) {
+    return ApiException.badRequest("Failed to parse body: " + why);
   }
 }

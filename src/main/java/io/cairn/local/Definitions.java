@@ -82,7 +82,10 @@ public final class Definitions {
     if (type != CheckType.TTL && (interval == null || interval.isZero() || interval.isNegative())) {
       throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, or TCP checks");
     }
-    if (type == CheckType.TTL && (ttl.isZero() || ttl.isNegative())) throw new IllegalArgumentException("TTL must be > 0 for TTL checks");
+    // "TTL": "" reads as no duration at all: as Consul, a TTL check without a positive TTL is refused.
+    if (type == CheckType.TTL && (ttl == null || ttl.isZero() || ttl.isNegative())) {
+      throw new IllegalArgumentException("TTL must be > 0 for TTL checks");
+    }
     if (timeout != null && timeout.isNegative()) throw f.bad("Timeout", "must not be negative");
     CheckStatus initial = CheckStatus.CRITICAL;
     String status = f.text("Status");

@@ -66,4 +66,38 @@ class EventTest {
     });
     assertThat(held.get(20, TimeUnit.SECONDS).body()).contains("\"wake\"");
   }
+
+  @Test
+  void aFilterThatCouldTakeExponentialTimeIsRefusedWhenFired() throws Exception {
+    for (String re : new String[] {"%28a%2B%29%2B%24", "%28x%2Bx%2B%29%2By", "%28a%29%5C1", "a%28%3F%3Db%29"}) {
+      HttpResponse<String> r = call("PUT", "/v1/event/fire/evil?node=" + re, "");
+      assertThat(r.statusCode()).as(re).isEqualTo(400);
+      assertThat(r.body()).as(re).startsWith("Invalid filter regular expression");
+    }
+    HttpResponse<String> tooLong = call("PUT", "/v1/event/fire/evil?service=" + "a".repeat(300), "");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(call("GET", "/v1/event/list?name=evil", null).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void theListAnswersPromptlyEvenWhenAStoredFilterBacktracksWithoutEnd() throws Exception {
+    // Seven overlapping repeats in a row pass the fire-time check (none is nested), but against
+    // this service name Java's engine backtracks for minutes: the list's step budget must stop it.
+    String name = "a".repeat(60);
+    assertThat(call("PUT", "/v1/agent/service/register", "{\"Name\":\"" + name + "\"}").statusCode()).isEqualTo(200);
+    HttpResponse<String> fired = call("PUT", "/v1/event/fire/backtrack?service=a*a*a*a*a*a*a*b", "");
+    assertThat(fired.statusCode()).isEqualTo(200);
+
+    CompletableFuture<HttpResponse<String>> list = TestAgent.async(() -> {
+      try {
+        return call("GET", "/v1/event/list?name=backtrack", null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    HttpResponse<String> r = list.get(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("[]");
+    assertThat(call("PUT", "/v1/agent/service/deregister/" + name, null).statusCode()).isEqualTo(200);
+  }
 }

@@ -67,7 +67,7 @@ class TxnTest {
     assertThat(call("PUT", "/v1/txn", "{\"not\":\"a list\"}").statusCode()).isEqualTo(400);
     assertThat(call("PUT", "/v1/txn", "[{\"Node\":{\"Verb\":\"get\"}}]").statusCode()).isEqualTo(400);
     StringBuilder many = new StringBuilder("[");
-    for (int i = 0; i < 65; i++) many.append(i == 0 ? "" : ",").append("{\"KV\":{\"Verb\":\"get\",\"Key\":\"x\"}}");
+    for (int i = 0; i < 129; i++) many.append(i == 0 ? "" : ",").append("{\"KV\":{\"Verb\":\"get\",\"Key\":\"x\"}}");
     assertThat(call("PUT", "/v1/txn", many.append("]").toString()).statusCode()).isEqualTo(413);
   }
 }
