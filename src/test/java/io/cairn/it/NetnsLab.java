@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test hosts in network namespaces on one bridge (10.77.0.1..N), made and cut apart with
- * ../shared/tools/netns-lab.sh. The test JVM stays in the root namespace and reaches every host
- * through an address of its own on the bridge ({@link #HOST_ADDRESS}); partitions drop traffic
- * only between the hosts, so the test can still talk to every side.
+ * Test hosts in network namespaces on one bridge (10.77.0.1..N), made with {@code ip} and cut
+ * apart with {@code nft} rules inside each host: nothing outside the repository is needed. The
+ * test JVM stays in the root namespace and reaches every host through an address of its own on
+ * the bridge ({@link #HOST_ADDRESS}); partitions drop traffic only between the hosts, so the
+ * test can still talk to every side.
  */
 final class NetnsLab implements AutoCloseable {
   static final String SUBNET = "10.77.0.";
@@ -22,7 +21,6 @@ final class NetnsLab implements AutoCloseable {
 
   final String prefix;
   final String bridge;
-  final Path script;
   private volatile boolean created;
   private final Thread cleanupOnExit = new Thread(this::destroyQuietly, "netns-lab-cleanup");
 
@@ -32,22 +30,6 @@ final class NetnsLab implements AutoCloseable {
   NetnsLab(String prefix, String bridge) {
     this.prefix = prefix;
     this.bridge = bridge;
-    this.script = locateScript();
-  }
-
-  /**
-   * The script lives beside the repository, not in it: {@code <project>/../shared/tools/netns-lab.sh}
-   * (how CI lays things out). {@code CAIRN_NETNS_LAB} may point elsewhere, e.g. from a worktree.
-   */
-  static Path locateScript() {
-    String override = System.getenv("CAIRN_NETNS_LAB");
-    Path relative = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().resolve("shared/tools/netns-lab.sh");
-    Path s = override != null && !override.isBlank() ? Path.of(override) : relative;
-    if (!Files.isRegularFile(s)) {
-      fail("netns-lab.sh not found at " + s + ": fault tests expect ../shared/tools/netns-lab.sh beside the project"
-          + " (or CAIRN_NETNS_LAB=/path/to/netns-lab.sh)");
-    }
-    return s;
   }
 
   /**
@@ -77,35 +59,80 @@ final class NetnsLab implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     created = true;
-    lab("create", Integer.toString(n));
+    check(List.of("ip", "link", "add", bridge, "type", "bridge"));
+    check(List.of("ip", "link", "set", bridge, "up"));
+    for (int i = 1; i <= n; i++) addHost(i);
     check(List.of("ip", "addr", "add", HOST_ADDRESS + "/24", "dev", bridge));
     Result route = run(List.of("ip", "route", "get", SUBNET + "1"));
     if (!route.output().contains("dev " + bridge)) fail("10.77.0.1 is not reached through " + bridge + ": " + route.output());
   }
 
-  void isolate(int host) {
-    lab("isolate", Integer.toString(host));
+  /**
+   * Host {@code n}: a namespace whose {@code eth0} is one end of a veth pair, the other end on
+   * the bridge. Interface names stay under Linux's 15 characters: the prefix, v or p, the number.
+   */
+  private void addHost(int n) {
+    String ns = prefix + n;
+    String outside = prefix + "v" + n;
+    String inside = prefix + "p" + n;
+    check(List.of("ip", "netns", "add", ns));
+    check(List.of("ip", "link", "add", outside, "type", "veth", "peer", "name", inside));
+    check(List.of("ip", "link", "set", inside, "netns", ns));
+    check(List.of("ip", "-n", ns, "link", "set", inside, "name", "eth0"));
+    check(List.of("ip", "-n", ns, "addr", "add", address(n) + "/24", "dev", "eth0"));
+    check(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
+    check(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
+    check(List.of("ip", "link", "set", outside, "master", bridge));
+    check(List.of("ip", "link", "set", outside, "up"));
   }
 
+  /** The hosts of this lab, by number, as the kernel lists their namespaces. */
+  private List<Integer> hosts() {
+    List<Integer> out = new ArrayList<>();
+    for (String line : run(List.of("ip", "netns", "list")).output().lines().toList()) {
+      String ns = line.split(" ")[0];
+      if (ns.matches(java.util.regex.Pattern.quote(prefix) + "[0-9]+")) out.add(Integer.parseInt(ns.substring(prefix.length())));
+    }
+    return out;
+  }
+
+  /** Host {@code host} is cut from every other host, both ways; the test still reaches it. */
+  void isolate(int host) {
+    for (int other : hosts()) if (other != host) cut(host, other);
+  }
+
+  /** Hosts {@code a} and {@code b} no longer reach each other, either way. */
   void partition(int a, int b) {
-    lab("partition", Integer.toString(a), Integer.toString(b));
+    cut(a, b);
+    cut(b, a);
+  }
+
+  /** In host {@code host}: drop what comes from {@code other} and what goes to it. */
+  private void cut(int host, int other) {
+    ensureTable(host);
+    check(inHost(host, List.of("nft", "add", "rule", "inet", "lab", "in", "ip", "saddr", address(other), "drop")));
+    check(inHost(host, List.of("nft", "add", "rule", "inet", "lab", "out", "ip", "daddr", address(other), "drop")));
+  }
+
+  /** The table holding this lab's rules in one host, made on first use; {@link #heal()} deletes it. */
+  private void ensureTable(int host) {
+    if (run(inHost(host, List.of("nft", "list", "table", "inet", "lab"))).exitCode() == 0) return;
+    check(inHost(host, List.of("nft", "add", "table", "inet", "lab")));
+    check(inHost(host, List.of("nft", "add", "chain", "inet", "lab", "in", "{ type filter hook input priority 0; }")));
+    check(inHost(host, List.of("nft", "add", "chain", "inet", "lab", "out", "{ type filter hook output priority 0; }")));
   }
 
   /**
    * One-way cut: host {@code host} no longer receives anything from {@code from} (it still sends).
-   * Kept in the same nftables table as the script's rules, so {@link #heal()} removes it too.
+   * Kept in the same nftables table as the other cuts, so {@link #heal()} removes it too.
    */
   void dropInbound(int host, int from) {
-    if (run(inHost(host, List.of("nft", "list", "table", "inet", "lab"))).exitCode() != 0) {
-      check(inHost(host, List.of("nft", "add", "table", "inet", "lab")));
-      check(inHost(host, List.of("nft", "add", "chain", "inet", "lab", "in", "{ type filter hook input priority 0; }")));
-      check(inHost(host, List.of("nft", "add", "chain", "inet", "lab", "out", "{ type filter hook output priority 0; }")));
-    }
+    ensureTable(host);
     check(inHost(host, List.of("nft", "add", "rule", "inet", "lab", "in", "ip", "saddr", address(from), "drop")));
   }
 
   void heal() {
-    lab("heal");
+    for (int host : hosts()) run(inHost(host, List.of("nft", "delete", "table", "inet", "lab")));
   }
 
   /** {@code cmd} run inside host {@code n}; {@code ip netns exec} execs it, so the process id is the command's. */
@@ -137,21 +164,10 @@ final class NetnsLab implements AutoCloseable {
         if (pid.matches("[0-9]+")) run(List.of("kill", "-9", pid));
       }
     }
-    if (created || run(List.of("ip", "link", "show", bridge)).exitCode() == 0
-        || run(List.of("ip", "netns", "list")).output().lines().anyMatch(l -> l.startsWith(prefix))) {
-      run(labCommand("destroy"));
-    }
+    // A namespace's veth end goes with it; the bridge is removed on its own.
+    for (int host : hosts()) run(List.of("ip", "netns", "del", prefix + host));
+    if (run(List.of("ip", "link", "show", bridge)).exitCode() == 0) run(List.of("ip", "link", "del", bridge));
     created = false;
-  }
-
-  private void lab(String... args) {
-    check(labCommand(args));
-  }
-
-  private List<String> labCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
   }
 
   private void check(List<String> cmd) {
@@ -162,8 +178,6 @@ final class NetnsLab implements AutoCloseable {
   Result run(List<String> cmd) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("LAB_PREFIX", prefix);
-      pb.environment().put("LAB_BRIDGE", bridge);
       Process p = pb.start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
