@@ -94,7 +94,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()),
         new ApiContext(endpoints, local, this, client == null ? null : client.servers()));
     http.start();
-    if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler());
+    if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler(), http.errorHandler());
     if (config.dnsPort() >= 0) {
       if (client != null) remoteView = new RemoteCatalogView(client.servers());
       CatalogView view = server != null ? CatalogView.of(store) : remoteView;

@@ -81,6 +81,11 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** How Jetty's own refusals are answered, for a server's RPC port to answer the same way. */
+  public ErrorHandler errorHandler() {
+    return new PlainErrors();
+  }
+
   /** The same API as a Jetty handler, for a server's RPC port to serve to client agents. */
   public Handler handler() {
     return new Handler.Abstract() {

@@ -10,11 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -47,7 +51,13 @@ public final class RpcServer implements AutoCloseable {
     pool.setName("rpc");
     pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
     server = new Server(pool);
-    connector = new ServerConnector(server);
+    HttpConfiguration cfg = new HttpConfiguration();
+    cfg.setSendServerVersion(false);
+    cfg.setSendXPoweredBy(false);
+    // The public API forwarded here by client agents carries KV keys with %2F in a segment, as
+    // on 8500: the same URI rules, or such a key works on a server and fails through a client.
+    cfg.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_SEPARATOR,AMBIGUOUS_PATH_ENCODING"));
+    connector = new ServerConnector(server, new HttpConnectionFactory(cfg));
     connector.setHost(address.getHostString());
     connector.setPort(address.getPort());
     // Client agents' DNS watches are blocking queries held up to 10 minutes (+ jitter).
@@ -69,7 +79,9 @@ public final class RpcServer implements AutoCloseable {
    * Client agents forward the cluster-wide part of the HTTP API (KV, catalog, health, status,
    * snapshot, operator) to a server's RPC port: served here by the same handler as on 8500.
    */
-  public void servePublicApi(Handler api) throws Exception {
+  public void servePublicApi(Handler api, ErrorHandler errors) throws Exception {
+    // Jetty's own refusals answer as the API's do (one line of text), never its HTML page.
+    server.setErrorHandler(errors);
     api.setServer(server);
     api.start();
     this.publicApi = api;

@@ -282,6 +282,13 @@ class ClusterProcessTest {
     }
     assertThat(c1.call("PUT", "/v1/kv/from-client", "c1").body()).isEqualTo("true");
     assertThat(servers.getFirst().call("GET", "/v1/kv/from-client?raw", null).body()).isEqualTo("c1");
+    // A key with %2F in a segment goes through a client as it does on a server; errors are plain text.
+    assertThat(c1.call("PUT", "/v1/kv/enc%2Fslash", "e").body()).isEqualTo("true");
+    assertThat(c2.call("GET", "/v1/kv/enc%2Fslash?raw", null).body()).isEqualTo("e");
+    assertThat(servers.getFirst().call("GET", "/v1/kv/enc/slash?raw", null).body()).isEqualTo("e");
+    HttpResponse<String> bad = c1.call("PUT", "/v1/kv/enc%2Fslash?cas=abc", "x");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).doesNotContain("<html", "127.0.0.1", "Exception");
     await().atMost(Duration.ofSeconds(30)).until(() -> c2.call("GET", "/v1/health/service/web?passing", null).body().contains("web-c1"));
     AgentProcess.Result members = AgentProcess.run("members", "-http-addr", "127.0.0.1:" + c2.httpPort);
     assertThat(members.stdout()).contains("c1", "c2", "s1", "s2", "s3");
