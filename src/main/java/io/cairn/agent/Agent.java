@@ -107,13 +107,20 @@ public final class Agent implements AgentControl, AutoCloseable {
     LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
     if (server != null) {
       // A server that cannot apply the log has left the Raft group; serving reads from its
-      // frozen state would mislead clients, so the whole agent stops (docs/log-format.md).
-      server.halted().thenAccept(reason -> Thread.ofPlatform().name("raft-halted").start(() -> {
-        LOG.error("stopping the agent: this server stopped applying the Raft log");
-        close();
-        halted.complete(reason);
-      }));
+      // frozen state would mislead clients, so the whole agent stops (docs/log-format.md). So
+      // does one that found no cluster within retry_max attempts, as Consul's does.
+      server.halted().thenAccept(this::stopWithError);
     }
+    if (client != null) client.gaveUp().thenAccept(this::stopWithError);
+  }
+
+  /** Closes the agent from a thread of its own and says why: the process then exits with an error. */
+  private void stopWithError(String reason) {
+    Thread.ofPlatform().name("agent-stop").start(() -> {
+      LOG.error("stopping the agent: {}", reason);
+      close();
+      halted.complete(reason);
+    });
   }
 
   /** This agent's server part, or null on a client agent. */
@@ -122,8 +129,9 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   /**
-   * Completes, with the reason, once the agent has shut itself down because its server could
-   * not apply an entry of the Raft log; the process should then exit with an error.
+   * Completes, with the reason, once the agent has shut itself down: its server could not apply
+   * an entry of the Raft log, or it could not join within retry_max attempts. The process should
+   * then exit with an error.
    */
   public CompletableFuture<String> halted() {
     return halted;

@@ -17,6 +17,7 @@ final class ClientMode implements AutoCloseable {
   private final ServerList servers;
   private final Thread beater;
   private final AgentConfig config;
+  private final java.util.concurrent.CompletableFuture<String> gaveUp = new java.util.concurrent.CompletableFuture<>();
   private volatile boolean closed;
 
   ClientMode(AgentConfig config, RpcClient rpc) {
@@ -29,20 +30,41 @@ final class ClientMode implements AutoCloseable {
     return servers;
   }
 
-  /** Beats a few times per failure timeout; learns new servers now and then. */
+  /**
+   * Completes, with the reason, if this client gave up joining after {@code retry_max} attempts
+   * without reaching a server: the agent then stops with an error, as Consul's does.
+   */
+  java.util.concurrent.CompletableFuture<String> gaveUp() {
+    return gaveUp;
+  }
+
+  /**
+   * Joins (the first heartbeat a server answers), every {@code retry_interval}, giving up after
+   * {@code retry_max} attempts if set; then beats a few times per failure timeout and learns
+   * new servers now and then.
+   */
   private void beatLoop() {
     long interval = Math.max(200, Math.min(2000, config.nodeFailureTimeout().toMillis() / 4));
     ServerInfo self = new ServerInfo(config.nodeName(), "", "", config.datacenter(), 0);
     int round = 0;
+    boolean joined = false;
+    int attempts = 0;
     while (!closed) {
       try {
-        if (round++ % 30 == 0) servers.refresh(self);
+        if (round++ % 30 == 0 || !joined) servers.refresh(self);
         servers.call("/rpc/heartbeat", new Heartbeats.Beat(config.nodeName()), io.cairn.rpc.ServerCluster.Ack.class);
+        if (!joined) LOG.info("joined: a server answered after {} attempt(s)", attempts + 1);
+        joined = true;
       } catch (Exception e) {
         LOG.debug("heartbeat failed: {}", e.getMessage());
+        if (!joined && ++attempts >= config.retryMax() && config.retryMax() > 0) {
+          gaveUp.complete("could not join: no server answered at " + config.retryJoin() + " after " + attempts
+              + " attempts (retry_max)");
+          return;
+        }
       }
       try {
-        Thread.sleep(Duration.ofMillis(interval));
+        Thread.sleep(joined ? Duration.ofMillis(interval) : config.retryInterval());
       } catch (InterruptedException e) {
         return;
       }

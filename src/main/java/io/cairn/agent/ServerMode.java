@@ -78,7 +78,10 @@ final class ServerMode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
+      // As Consul: with retry_max set, an agent that cannot join stops with an error rather
+      // than running on, cut off, under a supervisor that believes it is fine.
       LOG.error("server could not join a cluster: {}", e.getMessage());
+      halted.complete("could not join a cluster: " + e.getMessage());
     }
   }
 
@@ -95,7 +98,10 @@ final class ServerMode implements AutoCloseable {
     raft.halted().thenAccept(halted::complete);
   }
 
-  /** Completes, with the reason, if this server stopped applying the Raft log (docs/log-format.md). */
+  /**
+   * Completes, with the reason, if this server stopped applying the Raft log (docs/log-format.md)
+   * or gave up joining a cluster after {@code retry_max} attempts.
+   */
   CompletableFuture<String> halted() {
     return halted;
   }

@@ -73,7 +73,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     agent.halted().thenRun(stopped::countDown);
     stopped.await();
     if (agent.halted().isDone()) {
-      // This server cannot apply the Raft log (docs/log-format.md): exit as a crash, so that a
+      // The agent stopped itself (a Raft log it cannot apply, no cluster to join): exit as a crash, so that a
       // supervisor shows it, rather than as a clean stop.
       System.err.println("Error: " + agent.halted().join());
       return 1;

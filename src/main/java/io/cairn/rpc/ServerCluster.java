@@ -148,7 +148,9 @@ public final class ServerCluster {
         }
         return new StartPlan(List.of());
       }
-      if (retryMax > 0 && round >= retryMax) throw new IllegalStateException("could not join any of " + joinAddresses);
+      if (retryMax > 0 && round >= retryMax) {
+        throw new IllegalStateException("no servers found at " + joinAddresses + " after " + round + " attempts (retry_max)");
+      }
       LOG.info("waiting for servers: know {} of {} expected", known.size(), Math.max(bootstrapExpect, 1));
       Thread.sleep(retryInterval.toMillis());
     }

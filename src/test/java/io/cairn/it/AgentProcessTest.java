@@ -52,6 +52,24 @@ class AgentProcessTest {
     assertThat(r.stderr().strip().lines()).singleElement().asString().contains("agent.hcl").contains("bogus_key");
   }
 
+  /** As Consul: an agent that cannot join within -retry-max attempts exits with an error. */
+  @Test
+  void anAgentThatCannotJoinWithinRetryMaxExitsWithAnError(@TempDir Path dir) throws Exception {
+    String nowhere = "127.0.0.1:" + TestAgent.freePort();
+    AgentProcess.Result client = AgentProcess.run("agent", "-node", "lonely", "-data-dir", dir.resolve("c").toString(),
+        "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", Integer.toString(TestAgent.freePort()), "-dns-port", "0",
+        "-retry-join", nowhere, "-retry-max", "3", "-retry-interval", "100ms");
+    assertThat(client.exitCode()).isEqualTo(1);
+    assertThat(client.stderr()).contains("could not join").contains("retry_max");
+    AgentProcess.Result server = AgentProcess.run("agent", "-server", "-bootstrap-expect", "3", "-node", "alone",
+        "-data-dir", dir.resolve("s").toString(), "-bind", "127.0.0.1", "-client", "127.0.0.1",
+        "-http-port", Integer.toString(TestAgent.freePort()), "-dns-port", "0",
+        "-server-port", Integer.toString(TestAgent.freePort()), "-raft-port", Integer.toString(TestAgent.freePort()),
+        "-retry-join", nowhere, "-retry-max", "3", "-retry-interval", "100ms");
+    assertThat(server.exitCode()).isEqualTo(1);
+    assertThat(server.stderr()).contains("could not join").contains("retry_max");
+  }
+
   @Test
   void badFlagValueIsAUsageError() throws Exception {
     AgentProcess.Result r = AgentProcess.run("agent", "-dev", "-http-port", "notaport");
