@@ -48,23 +48,40 @@ final class ClientMode implements AutoCloseable {
     ServerInfo self = new ServerInfo(config.nodeName(), "", "", config.datacenter(), 0);
     int round = 0;
     boolean joined = false;
+    boolean knowsGroup = false;
     int attempts = 0;
+    // A join attempt counts toward retry_max once per retry_interval (Consul's default is 30 s),
+    // but the agent keeps trying at its beat meanwhile, so servers that come up a moment later
+    // are found at once.
+    long retryNanos = config.retryInterval().toNanos();
+    long lastCounted = System.nanoTime() - retryNanos;
     while (!closed) {
       try {
-        if (round++ % 30 == 0 || !joined) servers.refresh(self);
+        // Until it has seen the servers' Raft group (a client often starts before the servers
+        // have formed one), it asks at every beat: knowing only its join address, it would lose
+        // the cluster with that one server.
+        if (round++ % 30 == 0 || !knowsGroup) {
+          boolean knew = knowsGroup;
+          knowsGroup = servers.refresh(self) > 0;
+          if (knowsGroup && !knew) LOG.info("servers known: {}", servers.servers());
+        }
         servers.call("/rpc/heartbeat", new Heartbeats.Beat(config.nodeName()), io.cairn.rpc.ServerCluster.Ack.class);
-        if (!joined) LOG.info("joined: a server answered after {} attempt(s)", attempts + 1);
+        if (!joined) LOG.info("joined: a server answered");
         joined = true;
       } catch (Exception e) {
         LOG.debug("heartbeat failed: {}", e.getMessage());
-        if (!joined && ++attempts >= config.retryMax() && config.retryMax() > 0) {
-          gaveUp.complete("could not join: no server answered at " + config.retryJoin() + " after " + attempts
-              + " attempts (retry_max)");
-          return;
+        long now = System.nanoTime();
+        if (!joined && now - lastCounted >= retryNanos) {
+          lastCounted = now;
+          if (++attempts >= config.retryMax() && config.retryMax() > 0) {
+            gaveUp.complete("could not join: no server answered at " + config.retryJoin() + " after " + attempts
+                + " attempts (retry_max)");
+            return;
+          }
         }
       }
       try {
-        Thread.sleep(joined ? Duration.ofMillis(interval) : config.retryInterval());
+        Thread.sleep(Duration.ofMillis(joined ? interval : Math.min(interval, config.retryInterval().toMillis())));
       } catch (InterruptedException e) {
         return;
       }

@@ -64,15 +64,20 @@ public final class ServerList {
     throw last != null ? last : new IOException("no servers known");
   }
 
-  /** Asks the known servers for the servers they know. */
-  public void refresh(ServerInfo self) {
+  /**
+   * Asks the known servers for the servers they know; returns how many servers the first one
+   * that answered named as its Raft group (0 before the group has formed, or if none answered).
+   */
+  public int refresh(ServerInfo self) {
     for (String server : new ArrayList<>(servers)) {
       try {
-        learn(client.post(server, "/rpc/servers", self, ServerCluster.HelloReply.class, CALL_TIMEOUT, false).groupPeers());
-        return;
+        List<ServerInfo> group = client.post(server, "/rpc/servers", self, ServerCluster.HelloReply.class, CALL_TIMEOUT, false).groupPeers();
+        learn(group);
+        return group.size();
       } catch (IOException e) {
         // try the next one
       }
     }
+    return 0;
   }
 }

@@ -264,6 +264,32 @@ class ClusterProcessTest {
     assertThat(other.call("PUT", "/v1/kv/after-leave", "ok").body()).isEqualTo("true");
   }
 
+  /**
+   * A client told of one server learns the others once the group forms, even if it started
+   * first; so losing that one server does not cut it off (it did: it asked for the group only
+   * at start and then once a minute).
+   */
+  @Test
+  void aClientThatKnewOneServerKeepsServingWhenThatServerDies() throws Exception {
+    Server c = new Server("c1");
+    c.client = true;
+    servers.add(c);
+    for (int i = 0; i < 3; i++) servers.add(new Server("s" + (i + 1)));
+    Server only = servers.get(2);
+    c.start(List.of(c, only));  // before any server, knowing only s2
+    for (Server s : servers.subList(1, 4)) s.start(servers.subList(1, 4));
+    awaitOneLeader(servers.subList(1, 4));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> c.call("PUT", "/v1/kv/via-client", "1").body().equals("true"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> c.process.logText().contains("servers known"));
+    only.process.close();
+    List<Server> rest = servers.subList(1, 4).stream().filter(s -> s != only).toList();
+    awaitOneLeader(rest, only.rpcAddress());
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> c.call("GET", "/v1/kv/via-client?raw", null).body().equals("1"));
+    assertThat(c.leader()).isIn(rest.stream().map(Server::rpcAddress).toList());
+  }
+
   @Test
   void clientAgentsServeTheClusterAndAKilledClientTurnsFailed() throws Exception {
     startCluster(0, 1, 2);
