@@ -21,6 +21,7 @@ import io.cairn.local.CatalogPort;
 import io.cairn.dns.RemoteCatalogView;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
+import io.cairn.state.WatchSet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -187,7 +188,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     AgentConfig c = config;
     List<CatalogViewQuery.Member> known;
     try {
-      known = server != null ? CatalogViewQuery.members(store, new io.cairn.state.WatchSet()).value()
+      known = server != null ? CatalogViewQuery.members(store, new WatchSet()).value()
           : client.servers().call("/rpc/view", new CatalogViewQuery("members", null), CatalogViewQuery.Answer.class).members();
     } catch (java.io.IOException | RuntimeException e) {
       known = List.of();

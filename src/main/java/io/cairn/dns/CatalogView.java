@@ -1,10 +1,10 @@
 package io.cairn.dns;
 
-import io.cairn.state.WatchSet;
 import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.StateStore;
+import io.cairn.state.WatchSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

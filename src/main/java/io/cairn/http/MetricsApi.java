@@ -1,8 +1,8 @@
 package io.cairn.http;
 
-import io.cairn.state.WatchSet;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.state.WatchSet;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -6,19 +6,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
+import io.cairn.state.ImageParts;
 import io.cairn.state.KvEntry;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.Session;
-import io.cairn.state.StateStore;
 import io.cairn.state.UserEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -37,15 +33,7 @@ final class RestoreUpload {
   private final Consumer<Command.RestoreChunk> out;
   private int seq;
   private long partStart;
-  private final List<KvEntry> kv = new ArrayList<>();
-  private final Map<String, Long> tombstones = new TreeMap<>();
-  private long reapedFloor;
-  private final List<Node> nodes = new ArrayList<>();
-  private final List<ServiceInstance> services = new ArrayList<>();
-  private final List<HealthCheck> checks = new ArrayList<>();
-  private final Map<String, Session> sessions = new TreeMap<>();
-  private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
-  private final List<UserEvent> events = new ArrayList<>();
+  private final ImageParts parts = new ImageParts();
   /** The lists every backup has: a document without one of them is not a whole backup. */
   private final java.util.Set<String> required = new java.util.HashSet<>(List.of("kv", "nodes", "services", "checks"));
 
@@ -99,15 +87,15 @@ final class RestoreUpload {
       if (value == JsonToken.VALUE_NULL) continue;
       required.remove(field);
       switch (field) {
-        case "kv" -> eachElement(p, field, at -> kv.add(record(p, KvEntry.class, at)));
-        case "nodes" -> eachElement(p, field, at -> nodes.add(record(p, Node.class, at)));
-        case "services" -> eachElement(p, field, at -> services.add(record(p, ServiceInstance.class, at)));
-        case "checks" -> eachElement(p, field, at -> checks.add(record(p, HealthCheck.class, at)));
-        case "events" -> eachElement(p, field, at -> events.add(record(p, UserEvent.class, at)));
-        case "kvTombstones" -> eachEntry(p, field, key -> tombstones.put(key, p.getValueAsLong()));
-        case "sessions" -> eachEntry(p, field, key -> sessions.put(key, record(p, Session.class, field + "." + key)));
-        case "leftNodes" -> eachEntry(p, field, key -> leftNodes.put(key, p.getValueAsString()));
-        case "kvReapedFloor" -> reapedFloor = p.getValueAsLong();
+        case "kv" -> eachElement(p, field, at -> parts.add(record(p, KvEntry.class, at)));
+        case "nodes" -> eachElement(p, field, at -> parts.add(record(p, Node.class, at)));
+        case "services" -> eachElement(p, field, at -> parts.add(record(p, ServiceInstance.class, at)));
+        case "checks" -> eachElement(p, field, at -> parts.add(record(p, HealthCheck.class, at)));
+        case "events" -> eachElement(p, field, at -> parts.add(record(p, UserEvent.class, at)));
+        case "kvTombstones" -> eachEntry(p, field, key -> parts.tombstone(key, p.getValueAsLong()));
+        case "sessions" -> eachEntry(p, field, key -> parts.session(key, record(p, Session.class, field + "." + key)));
+        case "leftNodes" -> eachEntry(p, field, key -> parts.leftNode(key, p.getValueAsString()));
+        case "kvReapedFloor" -> parts.reapedFloor(p.getValueAsLong());
         // Request ids, indexes and a restore under way belong to the cluster that wrote the
         // backup, not to its data: a restore resets them here.
         default -> p.skipChildren();
@@ -160,17 +148,7 @@ final class RestoreUpload {
   }
 
   private void send(boolean last) {
-    StateStore.Image part = new StateStore.Image(0, List.copyOf(kv), new TreeMap<>(tombstones), reapedFloor, 0,
-        List.copyOf(nodes), List.copyOf(services), List.copyOf(checks), null, new TreeMap<>(sessions),
-        new LinkedHashMap<>(leftNodes), List.copyOf(events), null, null);
-    out.accept(new Command.RestoreChunk(restoreId, seq++, part, last));
-    kv.clear();
-    tombstones.clear();
-    nodes.clear();
-    services.clear();
-    checks.clear();
-    sessions.clear();
-    leftNodes.clear();
-    events.clear();
+    out.accept(new Command.RestoreChunk(restoreId, seq++, parts.image(), last));
+    parts.clear();
   }
 }

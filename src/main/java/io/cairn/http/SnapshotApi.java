@@ -14,6 +14,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -60,15 +61,14 @@ final class SnapshotApi {
 
   private Reply restore(ApiRequest req, String rest) throws Exception {
     String restoreId = UUID.randomUUID().toString();
-    RestoreValidation validation = new RestoreValidation();
     WriteOptions opts = req.writeOptions();
     int[] sent = {0};
-    CountingStream gzip = new CountingStream(req.bodyStream(MAX_SNAPSHOT_BYTES, "Snapshot too large"));
-    try (InputStream json = new InflationLimit(new GZIPInputStream(gzip, 8192), gzip)) {
+    CountingStream gzip = new CountingStream(req.bodyStream(MAX_SNAPSHOT_BYTES, "Snapshot too large"), n -> {});
+    try (InputStream json = new CountingStream(new GZIPInputStream(gzip, 8192), n -> checkInflation(n, gzip.count))) {
       RestoreUpload.read(json, FORMAT, restoreId, part -> {
-        // Every part is checked before it is sent, and what the records refer to before the last.
-        validation.part(part.part());
-        if (part.last()) validation.finish();
+        // Every part's records are checked before it is sent; what they refer to, by the state
+        // store once the last part has arrived.
+        RestoreValidation.records(part.part());
         Outcome o = ctx.endpoints().write(part, opts);
         sent[0]++;
         if (o.error() != null) throw ApiException.badRequest(o.error());
@@ -101,44 +101,31 @@ final class SnapshotApi {
     };
   }
 
-  /** Counts the compressed bytes read, for {@link InflationLimit}. */
-  private static final class CountingStream extends FilterInputStream {
-    private long count;
+  /**
+   * An upload whose inflated size runs past {@link #MAX_INFLATION} times what has arrived
+   * compressed (beyond a first {@link #FREE_INFLATED_BYTES}) is refused: a few kilobytes of gzip
+   * can inflate to gigabytes of records that every server would stage. A real backup is JSON
+   * with base64 values, which gzip shrinks 1.3 to 10 times (100 for values of one repeated
+   * byte); a bomb shrinks 1,000 times.
+   */
+  static final long FREE_INFLATED_BYTES = 64L * 1024 * 1024;
+  static final long MAX_INFLATION = 200;
 
-    CountingStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) count++;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) count += n;
-      return n;
+  private static void checkInflation(long inflated, long compressed) {
+    if (inflated > FREE_INFLATED_BYTES && inflated > MAX_INFLATION * compressed) {
+      throw new ApiException(413, "Snapshot too large: it inflates more than " + MAX_INFLATION
+          + " times, past " + FREE_INFLATED_BYTES + " bytes; not a backup Cairn wrote");
     }
   }
 
-  /**
-   * Stops an upload whose inflated size runs past {@link #MAX_RATIO} times what has arrived
-   * compressed (beyond a first {@link #FREE_BYTES}): a few kilobytes of gzip can inflate to
-   * gigabytes of records that every server would stage. A real backup is JSON with base64
-   * values, which gzip shrinks 1.3 to 10 times (100 for values of one repeated byte); a bomb shrinks 1,000 times.
-   */
-  private static final class InflationLimit extends FilterInputStream {
-    static final long FREE_BYTES = 64L * 1024 * 1024;
-    static final long MAX_RATIO = 200;
-    private final CountingStream compressed;
+  /** Counts the bytes read through it, and tells {@code onRead} the total after each read. */
+  private static final class CountingStream extends FilterInputStream {
+    private final LongConsumer onRead;
     private long count;
 
-    InflationLimit(InputStream in, CountingStream compressed) {
+    CountingStream(InputStream in, LongConsumer onRead) {
       super(in);
-      this.compressed = compressed;
+      this.onRead = onRead;
     }
 
     @Override
@@ -164,10 +151,7 @@ final class SnapshotApi {
 
     private void counted(long n) {
       count += n;
-      if (count > FREE_BYTES && count > MAX_RATIO * compressed.count) {
-        throw new ApiException(413, "Snapshot too large: it inflates more than " + MAX_RATIO
-            + " times, past " + FREE_BYTES + " bytes; not a backup Cairn wrote");
-      }
+      onRead.accept(count);
     }
   }
 }

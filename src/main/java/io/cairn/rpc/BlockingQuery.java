@@ -24,12 +24,7 @@ public final class BlockingQuery {
     return wait.plusNanos(jitter);
   }
 
-  public static <T> Indexed<T> run(StateStore store, long minIndex, Duration maxWait, StateStore.Read<T> read)
-      throws InterruptedException {
-    return run(store, minIndex, maxWait, read, () -> false);
-  }
-
-  /** As above; once {@code stopping} says so, a held query answers with what it has. */
+  /** Runs {@code read}, blocking per the rules above; once {@code stopping} says so, a held query answers with what it has. */
   public static <T> Indexed<T> run(StateStore store, long minIndex, Duration maxWait, StateStore.Read<T> read,
                                    BooleanSupplier stopping) throws InterruptedException {
     if (minIndex <= 0) return read.run(store, new io.cairn.state.WatchSet());

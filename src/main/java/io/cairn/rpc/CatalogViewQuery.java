@@ -1,12 +1,13 @@
 package io.cairn.rpc;
 
+import io.cairn.state.CheckStatus;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.Indexed;
 import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.StateStore;
 import io.cairn.state.WatchSet;
-import io.cairn.state.HealthCheck;
-import io.cairn.state.CheckStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
   }
 
   /** Every node of the catalog as a member (and those that left), read into {@code ws}. */
-  public static io.cairn.state.Indexed<List<Member>> members(StateStore store, WatchSet ws) {
+  public static Indexed<List<Member>> members(StateStore store, WatchSet ws) {
     Map<String, String> serverPorts = new java.util.HashMap<>();
     for (ServiceEntry e : store.serviceEntries(ws, "consul").value()) serverPorts.put(e.node().name(), Integer.toString(e.service().port()));
     java.util.Set<String> failed = new java.util.HashSet<>();
@@ -55,29 +56,27 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
           serverPorts.containsKey(n.name()), serverPorts.getOrDefault(n.name(), "")));
     }
     store.leftNodes(ws).value().forEach((name, address) -> out.add(new Member(name, address, Member.LEFT, false, "")));
-    return new io.cairn.state.Indexed<>(ws.index(), out);
+    return new Indexed<>(ws.index(), out);
   }
 
   /** Answers at once, or (with a minIndex) when what the question reads has changed. */
   static Answer answer(StateStore store, CatalogViewQuery q, java.util.function.BooleanSupplier stopping)
       throws InterruptedException {
     StateStore.Read<Answer> read = switch (q.op()) {
-      case "service" -> (s, ws) -> answer(s.serviceEntries(ws, q.name()), v -> new Answer(v, null, null, null, null, 0));
+      case "service" -> (s, ws) -> answer(s.serviceEntries(ws, q.name()), (v, i) -> new Answer(v, null, null, null, null, i));
       case "node" -> (s, ws) -> answer(s.nodeServices(ws, q.name()),
-          v -> new Answer(null, v.map(NodeServices::node).orElse(null), null, null, null, 0));
-      case "nodes" -> (s, ws) -> answer(s.nodes(ws), v -> new Answer(null, null, v, null, null, 0));
-      case "services" -> (s, ws) -> answer(s.services(ws), v -> new Answer(null, null, null, v, null, 0));
-      case "members" -> (s, ws) -> answer(members(s, ws), v -> new Answer(null, null, null, null, v, 0));
+          (v, i) -> new Answer(null, v.map(NodeServices::node).orElse(null), null, null, null, i));
+      case "nodes" -> (s, ws) -> answer(s.nodes(ws), (v, i) -> new Answer(null, null, v, null, null, i));
+      case "services" -> (s, ws) -> answer(s.services(ws), (v, i) -> new Answer(null, null, null, v, null, i));
+      case "members" -> (s, ws) -> answer(members(s, ws), (v, i) -> new Answer(null, null, null, null, v, i));
       default -> throw new IllegalArgumentException("unknown view op " + q.op());
     };
     java.time.Duration wait = java.time.Duration.ofMillis(Math.min(Math.max(q.waitMillis(), 0), 600_000));
     return BlockingQuery.run(store, q.minIndex(), wait, read, stopping).value();
   }
 
-  private static <V> io.cairn.state.Indexed<Answer> answer(io.cairn.state.Indexed<V> read,
-                                                          java.util.function.Function<V, Answer> shape) {
-    Answer a = shape.apply(read.value());
-    return new io.cairn.state.Indexed<>(read.index(),
-        new Answer(a.entries(), a.node(), a.nodes(), a.services(), a.members(), read.index()));
+  /** One read's value shaped as the answer, which carries the read's index. */
+  private static <V> Indexed<Answer> answer(Indexed<V> read, java.util.function.BiFunction<V, Long, Answer> shape) {
+    return new Indexed<>(read.index(), shape.apply(read.value(), read.index()));
   }
 }

@@ -1,10 +1,10 @@
 package io.cairn.rpc;
 
-import io.cairn.state.WatchSet;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.Node;
+import io.cairn.state.WatchSet;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.cairn.rpc;
 
-import io.cairn.state.WatchSet;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
+import io.cairn.state.WatchSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,11 +1,11 @@
 package io.cairn.rpc;
 
-import io.cairn.state.WatchSet;
 import io.cairn.local.CatalogPort;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.NodeServices;
 import io.cairn.state.Outcome;
+import io.cairn.state.WatchSet;
 import java.util.List;
 import java.util.Optional;
 

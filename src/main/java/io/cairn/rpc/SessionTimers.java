@@ -1,9 +1,9 @@
 package io.cairn.rpc;
 
-import io.cairn.state.WatchSet;
 import io.cairn.checks.GoDuration;
 import io.cairn.state.Command;
 import io.cairn.state.Session;
+import io.cairn.state.WatchSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

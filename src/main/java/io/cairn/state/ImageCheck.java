@@ -36,9 +36,11 @@ final class ImageCheck {
       if (s.node() == null || !nodes.contains(s.node())) return "service \"" + s.id() + "\" is on an unknown node";
       if (!services.add(s.node() + "\u0000" + s.id())) return "service \"" + s.id() + "\" appears twice on node \"" + s.node() + "\"";
     }
+    Set<String> checks = new HashSet<>();
     for (HealthCheck c : list(img.checks())) {
       if (c == null || blank(c.checkId())) return "a check has no ID";
       if (c.node() == null || !nodes.contains(c.node())) return "check \"" + c.checkId() + "\" is on an unknown node";
+      if (!checks.add(c.node() + "\u0000" + c.checkId())) return "check \"" + c.checkId() + "\" appears twice on node \"" + c.node() + "\"";
       if (!c.serviceId().isEmpty() && !services.contains(c.node() + "\u0000" + c.serviceId())) {
         return "check \"" + c.checkId() + "\" is for an unknown service \"" + c.serviceId() + "\"";
       }
@@ -46,7 +48,14 @@ final class ImageCheck {
     for (Map.Entry<String, Session> s : map(img.sessions()).entrySet()) {
       Session v = s.getValue();
       if (v == null || blank(v.id()) || !v.id().equals(s.getKey())) return "a session has no ID";
-      if (v.node() == null) return "session \"" + v.id() + "\" has no node";
+      if (v.node() == null || !nodes.contains(v.node())) return "session \"" + v.id() + "\" is on an unknown node";
+    }
+    // A session whose checks are gone is harmless (the store ends it at its node's next change);
+    // a lock held by a session that does not exist would never be released.
+    for (KvEntry e : list(img.kv())) {
+      if (e.session() != null && !e.session().isEmpty() && !map(img.sessions()).containsKey(e.session())) {
+        return "key \"" + e.key() + "\" is locked by an unknown session \"" + e.session() + "\"";
+      }
     }
     for (UserEvent e : list(img.events())) {
       if (e == null || e.id() == null || e.name() == null) return "an event has no ID or name";

@@ -1,66 +1,77 @@
 package io.cairn.state;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * A backup being restored in parts ({@link Command.RestoreChunk}): what has arrived so far. It
- * is replicated state like any other (it is in the snapshot image), so a server restarted
- * midway, or one that installs the leader's snapshot, finishes the same restore as the others.
+ * A backup being restored in parts ({@link Command.RestoreChunk}): at most one at a time, and
+ * what has arrived of it. It is replicated state like any other (it is in the snapshot image),
+ * so a server restarted midway, or one that installs the leader's snapshot, finishes the same
+ * restore as the others.
  */
 public final class StagedRestore {
-  final String restoreId;
-  int nextSeq;
-  private final List<KvEntry> kv = new ArrayList<>();
-  private final Map<String, Long> tombstones = new TreeMap<>();
-  private long reapedFloor;
-  private final List<Node> nodes = new ArrayList<>();
-  private final List<ServiceInstance> services = new ArrayList<>();
-  private final List<HealthCheck> checks = new ArrayList<>();
-  private final Map<String, Session> sessions = new TreeMap<>();
-  private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
-  private final List<UserEvent> events = new ArrayList<>();
+  private String restoreId;
+  private int nextSeq;
+  private final ImageParts parts = new ImageParts();
+  /** The last restore that finished: a resend of its last part is answered, not refused. */
+  private String finished;
 
-  StagedRestore(String restoreId) {
-    this.restoreId = restoreId;
+  /**
+   * Takes one part. Part 0 starts a restore (dropping an unfinished one); later parts must come
+   * in order; a part sent again is answered and adds nothing. The last hands everything that
+   * arrived to {@code replace} and answers with what it says.
+   */
+  Outcome accept(Command.RestoreChunk part, Function<StateStore.Image, Outcome> replace) {
+    String id = part.restoreId();
+    if (id == null || id.isEmpty() || part.part() == null) return Outcome.error("Invalid snapshot part: no restore ID or content");
+    boolean ours = id.equals(restoreId);
+    if (ours && part.seq() < nextSeq || !ours && id.equals(finished)) return Outcome.OK;  // a resend
+    if (part.seq() == 0) {
+      start(id);
+    } else if (!ours) {
+      return Outcome.error("No restore \"" + id + "\" is under way");
+    } else if (part.seq() != nextSeq) {
+      return Outcome.error("Part " + part.seq() + " of restore \"" + id + "\" came before part " + nextSeq);
+    }
+    parts.append(part.part());
+    nextSeq++;
+    if (!part.last()) return Outcome.OK;
+    StateStore.Image whole = parts.image();
+    drop();
+    finished = id;
+    return replace.apply(whole);
   }
 
-  /** Adds one part; the parts of a backup only ever add records, never replace them. */
-  void append(StateStore.Image part) {
-    if (part.kv() != null) kv.addAll(part.kv());
-    if (part.kvTombstones() != null) tombstones.putAll(part.kvTombstones());
-    reapedFloor = Math.max(reapedFloor, part.kvReapedFloor());
-    if (part.nodes() != null) nodes.addAll(part.nodes());
-    if (part.services() != null) services.addAll(part.services());
-    if (part.checks() != null) checks.addAll(part.checks());
-    if (part.sessions() != null) sessions.putAll(part.sessions());
-    if (part.leftNodes() != null) leftNodes.putAll(part.leftNodes());
-    if (part.events() != null) events.addAll(part.events());
+  /** Drops the restore under way if it is {@code id} (its upload failed). */
+  void abort(String id) {
+    if (id != null && id.equals(restoreId)) drop();
   }
 
-  /** Everything that has arrived, as one image (without request ids or indexes: a restore resets those). */
-  StateStore.Image whole() {
-    return new StateStore.Image(0, new ArrayList<>(kv), new TreeMap<>(tombstones), reapedFloor, 0, new ArrayList<>(nodes),
-        new ArrayList<>(services), new ArrayList<>(checks), new LinkedHashMap<>(), new TreeMap<>(sessions),
-        new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null);
+  private void start(String id) {
+    drop();
+    restoreId = id;
+  }
+
+  private void drop() {
+    restoreId = null;
+    nextSeq = 0;
+    parts.clear();
   }
 
   // --- snapshots ---
 
   public record Image(String restoreId, int nextSeq, StateStore.Image parts) {}
 
+  /** The restore under way, or null if none. */
   Image image() {
-    return new Image(restoreId, nextSeq, whole());
+    return restoreId == null ? null : new Image(restoreId, nextSeq, parts.image());
   }
 
-  static StagedRestore restore(Image img) {
-    if (img == null) return null;
-    StagedRestore s = new StagedRestore(img.restoreId());
-    s.nextSeq = img.nextSeq();
-    if (img.parts() != null) s.append(img.parts());
-    return s;
+  void restore(Image img) {
+    drop();
+    finished = null;
+    if (img == null) return;
+    restoreId = img.restoreId();
+    nextSeq = img.nextSeq();
+    if (img.parts() != null) parts.append(img.parts());
   }
 }

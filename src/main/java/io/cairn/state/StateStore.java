@@ -40,10 +40,7 @@ public final class StateStore {
   private final LinkedHashMap<String, Outcome> recentRequests = new LinkedHashMap<>();
   private BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private BiConsumer<Long, RuntimeException> applyFailed = (index, e) -> {};
-  /** A backup being restored in parts, if one is under way. */
-  private StagedRestore staged;
-  /** The last restore in parts that finished: a resend of its last part is answered, not refused. */
-  private String finishedRestore;
+  private final StagedRestore staged = new StagedRestore();
   private long lastIndex;
 
   /** A read of this store into a watch set: what {@link #readAndWatch} and blocking queries run. */
@@ -145,9 +142,9 @@ public final class StateStore {
       }
       case Command.Noop n -> Outcome.OK;
       case Command.Restore r -> replaceWith(r.image(), ch);
-      case Command.RestoreChunk part -> stage(part, ch);
+      case Command.RestoreChunk part -> staged.accept(part, whole -> replaceWith(whole, ch));
       case Command.RestoreAbort a -> {
-        if (staged != null && staged.restoreId.equals(a.restoreId())) staged = null;
+        staged.abort(a.restoreId());
         yield Outcome.OK;
       }
       case Command.Once o -> {
@@ -471,7 +468,7 @@ public final class StateStore {
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), k.restoreFloor(), c.nodes(),
           c.services(), c.checks(), new LinkedHashMap<>(recentRequests), sessions.image(),
           new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image(),
-          staged == null ? null : staged.image());
+          staged.image());
     });
   }
 
@@ -488,7 +485,7 @@ public final class StateStore {
       recentRequests.clear();
       if (img.recentRequests() != null) recentRequests.putAll(img.recentRequests());
       indexes.restore(img.indexes());
-      staged = StagedRestore.restore(img.staged());
+      staged.restore(img.staged());
       lastIndex = img.index();
     } finally {
       lock.writeLock().unlock();
@@ -506,27 +503,6 @@ public final class StateStore {
     load(img);
     ch.restored = true;
     return Outcome.OK;
-  }
-
-  private Outcome stage(Command.RestoreChunk part, Changes ch) {
-    String id = part.restoreId();
-    if (id == null || id.isEmpty() || part.part() == null) return Outcome.error("Invalid snapshot part: no restore ID or content");
-    boolean ours = staged != null && staged.restoreId.equals(id);
-    if (ours && part.seq() < staged.nextSeq || !ours && id.equals(finishedRestore)) return Outcome.OK;  // a resend
-    if (part.seq() == 0) {
-      staged = new StagedRestore(id);
-    } else if (!ours) {
-      return Outcome.error("No restore \"" + id + "\" is under way");
-    } else if (part.seq() != staged.nextSeq) {
-      return Outcome.error("Part " + part.seq() + " of restore \"" + id + "\" came before part " + staged.nextSeq);
-    }
-    staged.append(part.part());
-    staged.nextSeq++;
-    if (!part.last()) return Outcome.OK;
-    Image whole = staged.whole();
-    staged = null;
-    finishedRestore = id;
-    return replaceWith(whole, ch);
   }
 
   private void load(Image img) {

@@ -35,31 +35,34 @@ public final class TopicIndexes {
    * that reads of things that do not exist are woken), so reads of it still move forward.
    */
   void stamp(Changes ch, long index, Predicate<String> serviceExists, Predicate<String> nodeExists) {
-    for (Topic t : java.util.List.copyOf(ch.topics)) {
+    boolean serviceGone = false;
+    boolean nodeGone = false;
+    for (Topic t : ch.topics) {
       switch (t) {
         case Topic.Table tab -> tables.put(tab, index);
-        case Topic.Service s -> {
-          if (serviceExists.test(s.name())) {
-            services.put(s.name(), index);
-          } else {
-            services.remove(s.name());
-            tables.put(Topic.Table.GONE_SERVICES, index);
-            ch.touch(Topic.Table.GONE_SERVICES);
-          }
-        }
-        case Topic.NodeName n -> {
-          if (nodeExists.test(n.name())) {
-            nodes.put(n.name(), index);
-          } else {
-            nodes.remove(n.name());
-            tables.put(Topic.Table.GONE_NODES, index);
-            ch.touch(Topic.Table.GONE_NODES);
-          }
-        }
+        case Topic.Service s -> serviceGone |= stampOrForget(services, s.name(), index, serviceExists);
+        case Topic.NodeName n -> nodeGone |= stampOrForget(nodes, n.name(), index, nodeExists);
         case Topic.KvKey k -> { }
         case Topic.KvPrefix p -> { }
       }
     }
+    if (serviceGone) gone(ch, Topic.Table.GONE_SERVICES, index);
+    if (nodeGone) gone(ch, Topic.Table.GONE_NODES, index);
+  }
+
+  /** Stamps a name that exists; forgets one that does not, and says so. */
+  private static boolean stampOrForget(Map<String, Long> names, String name, long index, Predicate<String> exists) {
+    if (exists.test(name)) {
+      names.put(name, index);
+      return false;
+    }
+    names.remove(name);
+    return true;
+  }
+
+  private void gone(Changes ch, Topic.Table table, long index) {
+    tables.put(table, index);
+    ch.touch(table);
   }
 
   /** After a restore from a backup at {@code index}: everything reports that index. */

@@ -23,7 +23,7 @@ public final class WatchSet {
     return Math.max(1, index);
   }
 
-  public Set<Topic> topics() {
+  Set<Topic> topics() {
     return Set.copyOf(topics);
   }
 }
