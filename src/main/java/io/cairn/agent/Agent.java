@@ -7,6 +7,8 @@ import io.cairn.dns.DnsHandler;
 import io.cairn.dns.DnsServer;
 import io.cairn.http.AgentControl;
 import io.cairn.http.ApiContext;
+import io.cairn.http.ApiException;
+import io.cairn.membership.ServerInfo;
 import io.cairn.http.HttpApi;
 import io.cairn.local.AntiEntropy;
 import io.cairn.local.Definitions;
@@ -183,29 +185,29 @@ public final class Agent implements AgentControl, AutoCloseable {
         c.bootstrap(), nodeMeta(c));
   }
 
+  /**
+   * The cluster's members as membership knows them (the leader's view, from heartbeats); this
+   * agent is always listed, alive, as Consul's own agent is in its gossip view.
+   */
   @Override
   public List<Member> members(boolean wan) {
     AgentConfig c = config;
-    List<CatalogViewQuery.Member> known;
+    List<io.cairn.membership.Member> known;
     try {
-      known = server != null ? CatalogViewQuery.members(store, new WatchSet()).value()
-          : client.servers().call("/rpc/view", new CatalogViewQuery("members", null), CatalogViewQuery.Answer.class).members();
+      known = server != null ? server.members() : client.members();
     } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("members: {}", e.getMessage());
       known = List.of();
     }
     List<Member> out = new java.util.ArrayList<>();
     boolean selfListed = false;
-    for (CatalogViewQuery.Member m : known) {
+    for (io.cairn.membership.Member m : known) {
+      if (wan && !m.server()) continue;
       boolean self = m.name().equals(c.nodeName());
       selfListed |= self;
-      int status = self ? 1 : switch (m.status()) {
-        case CatalogViewQuery.Member.LEFT -> 3;
-        case CatalogViewQuery.Member.FAILED -> 4;
-        default -> 1;
-      };
-      out.add(member(c, wan, m.name(), m.address(), m.server(), m.rpcPort(), status));
+      out.add(member(c, wan, m.name(), m.address(), m.port(), m.server(), m.serverPort(), self ? 1 : m.status().code()));
     }
-    if (!selfListed) out.add(selfMember(wan));
+    if (!selfListed && (!wan || c.server())) out.add(selfMember(wan));
     return out;
   }
 
@@ -216,17 +218,18 @@ public final class Agent implements AgentControl, AutoCloseable {
 
   private Member selfMember(boolean wan) {
     AgentConfig c = config;
-    return member(c, wan, c.nodeName(), c.advertiseAddr(), c.server(), Integer.toString(c.serverPort()), 1);
+    return member(c, wan, c.nodeName(), c.advertiseAddr(), c.raftPort(), c.server(), c.serverPort(), 1);
   }
 
-  private Member member(AgentConfig c, boolean wan, String name, String addr, boolean isServer, String rpcPort, int status) {
+  private Member member(AgentConfig c, boolean wan, String name, String addr, int port, boolean isServer, int serverPort,
+                        int status) {
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     tags.put("dc", c.datacenter());
     tags.put("role", isServer ? "consul" : "node");
-    if (isServer) tags.put("port", rpcPort);
+    if (isServer) tags.put("port", Integer.toString(serverPort));
     tags.put("build", VERSION);
     tags.put("vsn", "2");
-    return new Member(wan ? name + "." + c.datacenter() : name, addr, c.raftPort(), tags, status);
+    return new Member(wan ? name + "." + c.datacenter() : name, addr, port, tags, status);
   }
 
   @Override
@@ -265,13 +268,14 @@ public final class Agent implements AgentControl, AutoCloseable {
     LOG.info("leave requested: shutting down");
     Thread.ofPlatform().name("leave").start(() -> {
       if (server != null) {
+        antiEntropy.close();
         server.leaveCluster();
       } else {
         // A client that leaves is gone from the catalog at once, services and all.
         try {
           antiEntropy.close();
-          new ClientCatalogPort(client.servers()).write(new io.cairn.state.Command.NodeLeft(config.nodeName(), config.advertiseAddr()));
-        } catch (RuntimeException e) {
+          client.leave();
+        } catch (java.io.IOException | RuntimeException e) {
           LOG.warn("deregistering this node on leave failed: {}", e.getMessage());
         }
       }
@@ -280,14 +284,32 @@ public final class Agent implements AgentControl, AutoCloseable {
     });
   }
 
+  /**
+   * Joins through the server at {@code address} (its RPC address, port 8300 unless given, as
+   * retry_join): a client uses the servers it names, a server greets it and learns them.
+   */
   @Override
   public void join(String address, boolean wan) {
-    throw new IllegalArgumentException("joining other agents comes with clustering, which this build does not have yet");
+    if (wan) throw new IllegalArgumentException("joining over the WAN comes with multiple datacenters");
+    String target = ServerInfo.withServerPort(address);
+    try {
+      int n = server != null ? server.join(target) : client.join(target);
+      LOG.info("join {}: it knows {} servers", target, n);
+    } catch (java.io.IOException e) {
+      throw new ApiException(500, "Failed to join " + target + ": " + e.getMessage());
+    }
   }
 
+  /** Consul's force-leave, through the leader: an unknown node is an error, as there. */
   @Override
-  public void forceLeave(String node) {
-    throw new IllegalArgumentException("force-leave comes with clustering, which this build does not have yet");
+  public void forceLeave(String node, boolean prune) {
+    boolean known;
+    try {
+      known = server != null ? server.forceLeave(node, prune) : client.forceLeave(node, prune);
+    } catch (java.io.IOException e) {
+      throw new ApiException(500, "Failed to force-leave " + node + ": " + e.getMessage());
+    }
+    if (!known) throw new ApiException(500, "agent: No node found with name '" + node + "'");
   }
 
   /** Stops accepting requests, lets those in flight finish, stops checks and closes the Raft log. */

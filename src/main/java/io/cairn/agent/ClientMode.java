@@ -1,9 +1,13 @@
 package io.cairn.agent;
 
-import io.cairn.rpc.Heartbeats;
+import io.cairn.membership.Heartbeats;
+import io.cairn.membership.Member;
+import io.cairn.membership.ServerInfo;
+import io.cairn.membership.ServerList;
+import io.cairn.rpc.Ack;
 import io.cairn.rpc.RpcClient;
-import io.cairn.rpc.ServerInfo;
-import io.cairn.rpc.ServerList;
+import java.io.IOException;
+import java.util.List;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +23,8 @@ final class ClientMode implements AutoCloseable {
   private final AgentConfig config;
   private final java.util.concurrent.CompletableFuture<String> gaveUp = new java.util.concurrent.CompletableFuture<>();
   private volatile boolean closed;
+  /** When this run of the agent started: tells its heartbeats from those of an earlier run. */
+  private final long incarnation = System.currentTimeMillis();
 
   ClientMode(AgentConfig config, RpcClient rpc) {
     this.config = config;
@@ -65,7 +71,7 @@ final class ClientMode implements AutoCloseable {
           knowsGroup = servers.refresh(self) > 0;
           if (knowsGroup && !knew) LOG.info("servers known: {}", servers.servers());
         }
-        servers.call("/rpc/heartbeat", new Heartbeats.Beat(config.nodeName()), io.cairn.rpc.ServerCluster.Ack.class);
+        servers.call("/rpc/heartbeat", beat(), Ack.class);
         if (!joined) LOG.info("joined: a server answered");
         joined = true;
       } catch (Exception e) {
@@ -86,6 +92,32 @@ final class ClientMode implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private Heartbeats.Beat beat() {
+    return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), false,
+        0, incarnation);
+  }
+
+  /** The cluster's members, as the leader knows them. */
+  List<Member> members() throws IOException {
+    return servers.call("/rpc/members", java.util.Map.of(), Heartbeats.Members.class).members();
+  }
+
+  /** A graceful leave: stops beating, then the leader marks this node left and takes it out of the catalog. */
+  void leave() throws IOException {
+    close();
+    servers.call("/rpc/member-leave", beat(), Ack.class);
+  }
+
+  /** Forces a member out, through the leader (Consul's force-leave). */
+  boolean forceLeave(String node, boolean prune) throws IOException {
+    return servers.call("/rpc/force-leave", new Heartbeats.ForceLeave(node, prune), Ack.class).ok();
+  }
+
+  /** {@code /v1/agent/join}: learns the servers the one at {@code address} knows, and uses them. */
+  int join(String address) throws IOException {
+    return servers.join(address, new ServerInfo(config.nodeName(), "", "", config.datacenter(), 0));
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class ConfigBuilder {
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
-  public Duration nodeFailureTimeout = Duration.ofSeconds(30);
+  public Duration nodeFailureTimeout = Duration.ofSeconds(10);
   public long raftSnapshotThreshold = io.cairn.raft.RatisTuning.DEFAULT_SNAPSHOT_THRESHOLD;
   public final List<String> recursors = new ArrayList<>();
   public final List<Path> configFiles = new ArrayList<>();

@@ -1,12 +1,14 @@
 package io.cairn.agent;
 
 import io.cairn.raft.RaftNode;
+import io.cairn.membership.Heartbeats;
+import io.cairn.membership.ServerCluster;
+import io.cairn.membership.ServerInfo;
+import io.cairn.rpc.EndpointRoutes;
 import io.cairn.rpc.Endpoints;
-import io.cairn.rpc.Heartbeats;
 import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.RpcServer;
-import io.cairn.rpc.ServerCluster;
-import io.cairn.rpc.ServerInfo;
+import io.cairn.state.Command;
 import io.cairn.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,6 +39,9 @@ final class ServerMode implements AutoCloseable {
   private final Thread starter;
   private volatile RaftNode raft;
   private volatile boolean closed;
+  private volatile boolean leaving;
+  /** When this run of the agent started: tells its heartbeats from those of an earlier run. */
+  private final long incarnation = System.currentTimeMillis();
   private final CompletableFuture<String> halted = new CompletableFuture<>();
 
   ServerMode(AgentConfig config, Path dataDir, StateStore store, Endpoints endpoints, RpcClient rpc) throws Exception {
@@ -49,12 +54,14 @@ final class ServerMode implements AutoCloseable {
     ServerInfo self = new ServerInfo(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress(),
         config.datacenter(), config.bootstrapExpect());
     this.cluster = new ServerCluster(self, config.retryJoin(), rpc);
-    this.heartbeats = new Heartbeats(endpoints, config.nodeFailureTimeout(), config.nodeName());
+    this.heartbeats = new Heartbeats(serverPort(endpoints), rpc, config.nodeFailureTimeout(), System::nanoTime);
     if (config.dev()) {
       rpcServer = null;  // a lone dev server has nobody to talk to
     } else {
-      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()), endpoints, cluster,
-          heartbeats, rpc);
+      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
+      EndpointRoutes.register(rpcServer, endpoints);
+      cluster.register(rpcServer);
+      heartbeats.register(rpcServer);
       rpcServer.start();
     }
     ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
@@ -67,6 +74,37 @@ final class ServerMode implements AutoCloseable {
       // leader") meanwhile, as Consul does.
       starter = Thread.ofPlatform().name("server-bootstrap").start(this::discoverAndStart);
     }
+  }
+
+  /** What membership needs of this server, from its endpoints. */
+  private static Heartbeats.ServerPort serverPort(Endpoints endpoints) {
+    return new Heartbeats.ServerPort() {
+      @Override
+      public boolean isLeader() {
+        return endpoints.isLeader();
+      }
+
+      @Override
+      public String leaderRpcAddress() {
+        String a = endpoints.leaderAddress();
+        return a == null || a.isEmpty() ? null : a;
+      }
+
+      @Override
+      public StateStore store() {
+        return endpoints.store();
+      }
+
+      @Override
+      public void write(Command command) {
+        endpoints.write(command);
+      }
+
+      @Override
+      public void removeVoter(String id) {
+        endpoints.removePeer(id);
+      }
+    };
   }
 
   private void discoverAndStart() {
@@ -111,13 +149,22 @@ final class ServerMode implements AutoCloseable {
    * sessions whose TTL ran out.
    */
   private void livenessLoop() {
+    long lastRejoin = System.nanoTime();
     while (!closed) {
-      try {
-        heartbeats.beat(new Heartbeats.Beat(config.nodeName()), false, rpc);
-      } catch (Exception e) {
-        LOG.debug("heartbeat: {}", e.getMessage());
+      if (!leaving) {
+        try {
+          heartbeats.beat(beat(), false);
+        } catch (Exception e) {
+          LOG.debug("heartbeat: {}", e.getMessage());
+        }
       }
       heartbeats.tick();
+      // A server out of the group (it left, or was removed, and restarted with its data) asks
+      // to be added again: at once, then every retry_interval.
+      if (!leaving && raft != null && System.nanoTime() - lastRejoin >= config.retryInterval().toNanos()) {
+        lastRejoin = System.nanoTime();
+        cluster.rejoinIfOutside();
+      }
       endpoints.sessionTimers().tick();
       try {
         Thread.sleep(1000);
@@ -127,13 +174,44 @@ final class ServerMode implements AutoCloseable {
     }
   }
 
+  /** The cluster's members, as the leader knows them (or this server, without a leader). */
+  List<io.cairn.membership.Member> members() {
+    return heartbeats.members(false).members();
+  }
+
+  /** Forces a member out, through the leader (Consul's force-leave). */
+  boolean forceLeave(String node, boolean prune) throws IOException {
+    return heartbeats.forceLeave(new Heartbeats.ForceLeave(node, prune), false).ok();
+  }
+
+  /** {@code /v1/agent/join}: greets the server at {@code address} and learns those it knows. */
+  int join(String address) throws IOException {
+    return cluster.joinAddress(address);
+  }
+
   RpcServer rpcServer() {
     return rpcServer;
   }
 
-  /** A graceful leave: stop being a voter first, so the others need not wait for this one. */
+  /** This server's heartbeat: who and where it is. */
+  Heartbeats.Beat beat() {
+    return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), true,
+        config.serverPort(), incarnation);
+  }
+
+  /**
+   * A graceful leave: it stops beating, is marked left and taken out of the catalog, then stops
+   * being a voter, so the others need not wait for this one.
+   */
   void leaveCluster() {
-    if (!config.dev()) cluster.requestLeave();
+    if (config.dev()) return;
+    leaving = true;
+    try {
+      heartbeats.leave(beat(), false);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("telling the cluster this server leaves failed: {}", e.getMessage());
+    }
+    cluster.requestLeave();
   }
 
   @Override

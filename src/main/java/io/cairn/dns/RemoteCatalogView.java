@@ -1,7 +1,7 @@
 package io.cairn.dns;
 
 import io.cairn.rpc.CatalogViewQuery;
-import io.cairn.rpc.ServerList;
+import io.cairn.membership.ServerList;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceEntry;
 import java.io.IOException;

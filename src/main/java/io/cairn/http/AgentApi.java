@@ -76,7 +76,7 @@ final class AgentApi {
       return Reply.ok();
     });
     r.route("GET,PUT", "/v1/agent/force-leave/", (req, node) -> {
-      ctx.agent().forceLeave(node);
+      ctx.agent().forceLeave(node, req.flag("prune"));
       return Reply.ok();
     });
     r.route("GET", "/v1/agent/version", (req, rest) -> {

@@ -26,7 +26,9 @@ public interface AgentControl {
 
   void leave();
 
+  /** Joins the cluster through the agent at {@code address}. */
   void join(String address, boolean wan) throws Exception;
 
-  void forceLeave(String node) throws Exception;
+  /** Forces a member into the left state; with {@code prune}, forgets it at once. */
+  void forceLeave(String node, boolean prune) throws Exception;
 }

@@ -4,7 +4,7 @@ import io.cairn.local.LocalState;
 import io.cairn.rpc.Endpoints;
 
 /** Everything the HTTP handlers reach: the cluster's endpoints, this agent's local state and the agent. */
-public record ApiContext(Endpoints endpoints, LocalState local, AgentControl agent, io.cairn.rpc.ServerList servers) {
+public record ApiContext(Endpoints endpoints, LocalState local, AgentControl agent, io.cairn.membership.ServerList servers) {
   /** A client agent: the cluster-wide API is forwarded to {@link #servers}. */
   public boolean isClient() {
     return servers != null;

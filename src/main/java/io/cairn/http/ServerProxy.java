@@ -1,6 +1,6 @@
 package io.cairn.http;
 
-import io.cairn.rpc.ServerList;
+import io.cairn.membership.ServerList;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -33,42 +33,17 @@ public record CatalogViewQuery(String op, String name, long minIndex, long waitM
 
   /** The answer; only the part the op asked for is filled. */
   public record Answer(List<ServiceEntry> entries, Node node, List<Node> nodes, Map<String, List<String>> services,
-                       List<Member> members, long index) {}
-
-  /** A node as `members` shows it: alive or failed by its serfHealth, server if it runs the consul service. */
-  public record Member(String name, String address, String status, boolean server, String rpcPort) {
-    public static final String ALIVE = "alive";
-    public static final String FAILED = "failed";
-    public static final String LEFT = "left";
-  }
-
-  /** Every node of the catalog as a member (and those that left), read into {@code ws}. */
-  public static Indexed<List<Member>> members(StateStore store, WatchSet ws) {
-    Map<String, String> serverPorts = new java.util.HashMap<>();
-    for (ServiceEntry e : store.serviceEntries(ws, "consul").value()) serverPorts.put(e.node().name(), Integer.toString(e.service().port()));
-    java.util.Set<String> failed = new java.util.HashSet<>();
-    for (HealthCheck c : store.checks(ws).value()) {
-      if (c.checkId().equals(Heartbeats.SERF_HEALTH) && c.status() == CheckStatus.CRITICAL) failed.add(c.node());
-    }
-    List<Member> out = new java.util.ArrayList<>();
-    for (Node n : store.nodes(ws).value()) {
-      out.add(new Member(n.name(), n.address(), failed.contains(n.name()) ? Member.FAILED : Member.ALIVE,
-          serverPorts.containsKey(n.name()), serverPorts.getOrDefault(n.name(), "")));
-    }
-    store.leftNodes(ws).value().forEach((name, address) -> out.add(new Member(name, address, Member.LEFT, false, "")));
-    return new Indexed<>(ws.index(), out);
-  }
+                       long index) {}
 
   /** Answers at once, or (with a minIndex) when what the question reads has changed. */
   static Answer answer(StateStore store, CatalogViewQuery q, java.util.function.BooleanSupplier stopping)
       throws InterruptedException {
     StateStore.Read<Answer> read = switch (q.op()) {
-      case "service" -> (s, ws) -> answer(s.serviceEntries(ws, q.name()), (v, i) -> new Answer(v, null, null, null, null, i));
+      case "service" -> (s, ws) -> answer(s.serviceEntries(ws, q.name()), (v, i) -> new Answer(v, null, null, null, i));
       case "node" -> (s, ws) -> answer(s.nodeServices(ws, q.name()),
-          (v, i) -> new Answer(null, v.map(NodeServices::node).orElse(null), null, null, null, i));
-      case "nodes" -> (s, ws) -> answer(s.nodes(ws), (v, i) -> new Answer(null, null, v, null, null, i));
-      case "services" -> (s, ws) -> answer(s.services(ws), (v, i) -> new Answer(null, null, null, v, null, i));
-      case "members" -> (s, ws) -> answer(members(s, ws), (v, i) -> new Answer(null, null, null, null, v, i));
+          (v, i) -> new Answer(null, v.map(NodeServices::node).orElse(null), null, null, i));
+      case "nodes" -> (s, ws) -> answer(s.nodes(ws), (v, i) -> new Answer(null, null, v, null, i));
+      case "services" -> (s, ws) -> answer(s.services(ws), (v, i) -> new Answer(null, null, null, v, i));
       default -> throw new IllegalArgumentException("unknown view op " + q.op());
     };
     java.time.Duration wait = java.time.Duration.ofMillis(Math.min(Math.max(q.waitMillis(), 0), 600_000));

@@ -1,5 +1,6 @@
 package io.cairn.rpc;
 
+import io.cairn.membership.ServerList;
 import io.cairn.local.CatalogPort;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;

@@ -308,8 +308,8 @@ public final class Endpoints {
       } else {
         String leader = r.leaderRpcAddress();
         if (leader == null) throw new NoLeaderException();
-        rpc.post(leader, "/rpc/leave", new ServerInfo(peer.id(), peer.raftAddress(), peer.rpcAddress(), datacenter, 0),
-            ServerCluster.Ack.class, Duration.ofSeconds(10), true);
+        rpc.post(leader, "/rpc/leave", java.util.Map.of("id", peer.id(), "raftAddress", peer.raftAddress(),
+            "rpcAddress", peer.rpcAddress(), "datacenter", datacenter), Ack.class, Duration.ofSeconds(10), true);
       }
     } catch (NotLeaderException | RpcClient.NoLeaderIOException e) {
       throw new NoLeaderException();

@@ -1,14 +1,12 @@
 package io.cairn.rpc;
 
-import io.cairn.state.Command;
-import io.cairn.state.Outcome;
-import io.cairn.state.WatchSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
@@ -26,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server RPC port (8300): what servers ask of each other (forwarded writes, joining,
- * leaving, bootstrap discovery). Plain JSON over HTTP so that it can be read with curl.
+ * The server RPC port (8300): the transport for what agents and servers ask of a server
+ * (forwarded writes, read barriers, heartbeats, joining, leaving). Plain JSON over HTTP so that
+ * it can be read with curl; the calls themselves are registered by the capabilities that serve
+ * them.
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
@@ -35,18 +35,22 @@ public final class RpcServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
-  private final Endpoints endpoints;
-  private final ServerCluster cluster;
-  private final Heartbeats heartbeats;
-  private final RpcClient rpc;
+  private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
   private volatile Handler publicApi;
 
-  public RpcServer(InetSocketAddress address, Endpoints endpoints, ServerCluster cluster, Heartbeats heartbeats,
-                   RpcClient rpc) {
-    this.endpoints = endpoints;
-    this.cluster = cluster;
-    this.heartbeats = heartbeats;
-    this.rpc = rpc;
+  /** Serves one RPC: its decoded body, and whether another server already forwarded it. */
+  @FunctionalInterface
+  public interface RpcHandler<T> {
+    Object handle(T body, boolean forwarded) throws IOException, InterruptedException;
+  }
+
+  private record Route<T>(Class<T> bodyType, RpcHandler<T> handler) {
+    Object serve(byte[] body, boolean forwarded) throws IOException, InterruptedException {
+      return handler.handle(RpcClient.JSON.readValue(body, bodyType), forwarded);
+    }
+  }
+
+  public RpcServer(InetSocketAddress address) {
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("rpc");
     pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
@@ -95,6 +99,16 @@ public final class RpcServer implements AutoCloseable {
   public static final java.util.List<String> CLUSTER_PATHS = java.util.List.of("/v1/kv", "/v1/catalog/", "/v1/health/",
       "/v1/status/", "/v1/snapshot", "/v1/operator/", "/v1/txn", "/v1/session/", "/v1/event/", "/v1/query");
 
+  /**
+   * Serves {@code path} (e.g. {@code /rpc/apply}) with {@code handler}, its body decoded as
+   * {@code bodyType}. Each capability registers its own calls; this class knows none of them.
+   */
+  public <T> void register(String path, Class<T> bodyType, RpcHandler<T> handler) {
+    if (routes.putIfAbsent(path, new Route<>(bodyType, handler)) != null) {
+      throw new IllegalStateException("RPC registered twice: " + path);
+    }
+  }
+
   public void start() throws Exception {
     server.start();
     LOG.info("server RPC listening on {}:{}", connector.getHost(), connector.getLocalPort());
@@ -110,24 +124,13 @@ public final class RpcServer implements AutoCloseable {
     try (InputStream in = Request.asInputStream(request)) {
       byte[] body = in.readNBytes(MAX_BODY);
       boolean forwarded = request.getHeaders().get(RpcClient.FORWARDED) != null;
-      answer = switch (request.getHttpURI().getPath()) {
-        case "/rpc/apply" -> endpoints.applyForwarded(RpcClient.JSON.readValue(body, Command.class), forwarded);
-        case "/rpc/apply-batch" -> endpoints.applyForwardedBatch(RpcClient.JSON.readValue(body, WriteForwarder.Batch.class));
-        case "/rpc/readindex" -> endpoints.leaderReadIndex();
-        case "/rpc/heartbeat" -> heartbeats.beat(RpcClient.JSON.readValue(body, Heartbeats.Beat.class), forwarded, rpc);
-        case "/rpc/node" -> nodeCatalog(RpcClient.JSON.readValue(body, ClientCatalogPort.NodeQuery.class).node());
-        case "/rpc/view" -> CatalogViewQuery.answer(endpoints.store(), RpcClient.JSON.readValue(body, CatalogViewQuery.class),
-            endpoints::isStopping);
-        case "/rpc/servers" -> cluster.servers();
-        case "/rpc/session-renew" -> endpoints.renewOnLeader(RpcClient.JSON.readValue(body, Endpoints.RenewRequest.class));
-        case "/rpc/hello" -> cluster.hello(RpcClient.JSON.readValue(body, ServerInfo.class));
-        case "/rpc/join" -> cluster.join(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
-        case "/rpc/leave" -> cluster.leave(RpcClient.JSON.readValue(body, ServerInfo.class), forwarded);
-        default -> {
-          status = 404;
-          yield Map.of("error", "no such RPC");
-        }
-      };
+      Route<?> route = routes.get(request.getHttpURI().getPath());
+      if (route == null) {
+        status = 404;
+        answer = Map.of("error", "no such RPC");
+      } else {
+        answer = route.serve(body, forwarded);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = 503;
@@ -152,11 +155,6 @@ public final class RpcServer implements AutoCloseable {
     response.write(true, ByteBuffer.wrap(out), callback);
   }
 
-  private ClientCatalogPort.NodeCatalog nodeCatalog(String node) {
-    return new ClientCatalogPort.NodeCatalog(endpoints.store().nodeServices(new WatchSet(), node).value().orElse(null),
-        endpoints.store().nodeChecks(new WatchSet(), node).value());
-  }
-
   @Override
   public void close() {
     try {
@@ -167,5 +165,5 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /** Answer of /rpc/apply. */
-  public record Applied(Outcome outcome) {}
+  public record Applied(io.cairn.state.Outcome outcome) {}
 }

@@ -342,4 +342,51 @@ class ClusterProcessTest {
     assertThat(AgentProcess.run("members", "-http-addr", "127.0.0.1:" + rest.getFirst().httpPort).stdout())
         .containsPattern("c2\\s+\\S+\\s+left");
   }
+
+  /** Each member's row of /v1/agent/members as asked of {@code s}: name → [status, port]. */
+  private static Map<String, List<Integer>> members(Server s) throws Exception {
+    var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.call("GET", "/v1/agent/members", null).body());
+    Map<String, List<Integer>> out = new java.util.TreeMap<>();
+    rows.forEach(r -> out.put(r.get("Name").asText(), List.of(r.get("Status").asInt(), r.get("Port").asInt())));
+    return out;
+  }
+
+  /**
+   * Membership as an operator sees it: members are the agents (not nodes registered from
+   * outside), each with its own port; a server that left shows left, and restarted with its
+   * data it becomes a voter again (it answered "No cluster leader" for ever); a killed server
+   * shows failed within the failure timeout, and force-leave takes it out of the voters.
+   */
+  @Test
+  void membersShowAgentsAndALeftServerRejoinsWhenRestartedWithItsData() throws Exception {
+    startCluster(0, 1, 2);
+    Server first = servers.getFirst();
+    assertThat(first.call("PUT", "/v1/catalog/register", "{\"Node\":\"external\",\"Address\":\"10.1.1.1\"}").statusCode())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> members(first).keySet().equals(Set.of("s1", "s2", "s3")));
+    for (Server s : servers) assertThat(members(first).get(s.name)).containsExactly(1, s.raftPort);
+
+    Server leaving = servers.stream().filter(s -> !s.rpcAddress().equals(s.leader())).findFirst().orElseThrow();
+    Server other = servers.stream().filter(s -> s != leaving).findFirst().orElseThrow();
+    assertThat(AgentProcess.run("leave", "-http-addr", "127.0.0.1:" + leaving.httpPort).exitCode()).isZero();
+    assertThat(leaving.process.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> members(other).get(leaving.name).getFirst() == 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> other.call("GET", "/v1/status/peers", null).body().split(",").length == 2);
+
+    leaving.start(servers);
+    await().atMost(Duration.ofSeconds(60)).until(() -> other.call("GET", "/v1/status/peers", null).body().split(",").length == 3);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> leaving.call("PUT", "/v1/kv/after-rejoin", "ok").body().equals("true"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> members(other).get(leaving.name).getFirst() == 1);
+
+    Server victim = servers.stream().filter(s -> !s.rpcAddress().equals(s.leader()) && s != leaving).findFirst().orElseThrow();
+    victim.process.process.destroyForcibly().waitFor();
+    await().atMost(Duration.ofSeconds(20)).until(() -> members(leaving).get(victim.name).getFirst() == 4);
+    HttpResponse<String> unknown = leaving.call("PUT", "/v1/agent/force-leave/nobody", null);
+    assertThat(unknown.statusCode()).isEqualTo(500);
+    assertThat(unknown.body()).contains("No node found");
+    assertThat(leaving.call("PUT", "/v1/agent/force-leave/" + victim.name, null).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> members(leaving).get(victim.name).getFirst() == 3);
+    await().atMost(Duration.ofSeconds(20)).until(() -> leaving.call("GET", "/v1/status/peers", null).body().split(",").length == 2);
+  }
 }

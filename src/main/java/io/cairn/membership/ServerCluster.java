@@ -1,7 +1,11 @@
-package io.cairn.rpc;
+package io.cairn.membership;
 
 import io.cairn.raft.NotLeaderException;
 import io.cairn.raft.RaftNode;
+import io.cairn.rpc.Ack;
+import io.cairn.rpc.NoLeaderException;
+import io.cairn.rpc.RpcClient;
+import io.cairn.rpc.RpcServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +31,6 @@ public final class ServerCluster {
   /** What /rpc/hello answers: the servers this one knows, and whether it is in a formed group. */
   public record HelloReply(List<ServerInfo> known, boolean formed, String leaderRpcAddress, List<ServerInfo> groupPeers) {}
 
-  /** Answer of join/leave. */
-  public record Ack(boolean ok) {}
 
   /** How to start Raft: with these peers (form), or with none (join an existing group). */
   public record StartPlan(List<ServerInfo> peers) {
@@ -38,14 +40,14 @@ public final class ServerCluster {
   }
 
   private final ServerInfo self;
-  private final List<String> joinAddresses;
+  private final java.util.concurrent.CopyOnWriteArrayList<String> joinAddresses;
   private final RpcClient client;
   private final Map<String, ServerInfo> known = new ConcurrentHashMap<>();
   private volatile RaftNode raft;
 
   public ServerCluster(ServerInfo self, List<String> joinAddresses, RpcClient client) {
     this.self = self;
-    this.joinAddresses = List.copyOf(joinAddresses);
+    this.joinAddresses = new java.util.concurrent.CopyOnWriteArrayList<>(joinAddresses);
     this.client = client;
     known.put(self.id(), self);
   }
@@ -56,6 +58,14 @@ public final class ServerCluster {
 
   public ServerInfo self() {
     return self;
+  }
+
+  /** The calls this serves on the RPC port. */
+  public void register(RpcServer rpc) {
+    rpc.register("/rpc/hello", ServerInfo.class, (from, fwd) -> hello(from));
+    rpc.register("/rpc/servers", Object.class, (none, fwd) -> servers());
+    rpc.register("/rpc/join", ServerInfo.class, this::join);
+    rpc.register("/rpc/leave", ServerInfo.class, this::leave);
   }
 
   // --- handlers of the RPC port ---
@@ -95,7 +105,7 @@ public final class ServerCluster {
     if (r.isLeader()) {
       try {
         action.run(r);
-        return new Ack(true);
+        return Ack.OK;
       } catch (NotLeaderException e) {
         throw new NoLeaderException();
       }
@@ -171,6 +181,48 @@ public final class ServerCluster {
       LockSupport.parkNanos(retryInterval.toNanos());
       if (Thread.interrupted()) throw new InterruptedException();
     }
+  }
+
+  /**
+   * {@code /v1/agent/join} on a server: greets the server at {@code address}, learns the servers
+   * it knows and keeps the address among those it joins through, so a server still looking for
+   * its cluster forms or joins it with them. Returns how many servers that one knows.
+   */
+  public int joinAddress(String address) throws IOException {
+    HelloReply reply = client.post(address, "/rpc/hello", self, HelloReply.class, CALL_TIMEOUT, false);
+    joinAddresses.addIfAbsent(address);
+    for (ServerInfo s : reply.known()) if (s.datacenter().equals(self.datacenter())) known.putIfAbsent(s.id(), s);
+    LOG.info("join: {} answered and knows {} servers", address, reply.known().size());
+    return reply.known().size();
+  }
+
+  /**
+   * A server started from its data that is not a voter in the group it knows, or that hears from
+   * no leader: it left, or an operator removed it, and nobody will send it anything. As Consul's
+   * servers do on rejoining, it asks the others (its join addresses and the peers in its own
+   * copy of the configuration) to add it back; on the leader that is a no-op for a voter.
+   * Returns whether a leader took the request.
+   */
+  public boolean rejoinIfOutside() {
+    RaftNode r = raft;
+    if (r == null) return false;
+    List<RaftNode.RaftPeerSpec> peers = r.peers();
+    boolean voter = peers.stream().anyMatch(p -> p.id().equals(self.id()));
+    if (voter && r.knownLeader()) return false;
+    List<String> addrs = targets();
+    for (RaftNode.RaftPeerSpec p : peers) {
+      if (!p.id().equals(self.id()) && p.rpcAddress() != null && !addrs.contains(p.rpcAddress())) addrs.add(p.rpcAddress());
+    }
+    for (String addr : addrs) {
+      try {
+        client.post(addr, "/rpc/join", self, Ack.class, CALL_TIMEOUT, false);
+        if (!voter) LOG.info("asked to be a voter again through {}", addr);
+        return true;
+      } catch (IOException e) {
+        LOG.debug("rejoin through {}: {}", addr, e.getMessage());
+      }
+    }
+    return false;
   }
 
   /** Asks the leader to remove this server from the voters (a graceful leave). */

@@ -1,5 +1,7 @@
-package io.cairn.rpc;
+package io.cairn.membership;
 
+import io.cairn.rpc.NoLeaderException;
+import io.cairn.rpc.RpcClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +64,19 @@ public final class ServerList {
       }
     }
     throw last != null ? last : new IOException("no servers known");
+  }
+
+  /**
+   * {@code /v1/agent/join} on a client: asks the server at {@code address} which servers form its
+   * group (or which it knows, before one has formed), and uses them all from now on. Returns how
+   * many it named.
+   */
+  public int join(String address, ServerInfo self) throws IOException {
+    ServerCluster.HelloReply reply = client.post(address, "/rpc/servers", self, ServerCluster.HelloReply.class, CALL_TIMEOUT, false);
+    servers.addIfAbsent(address);
+    List<ServerInfo> named = reply.groupPeers() != null && !reply.groupPeers().isEmpty() ? reply.groupPeers() : reply.known();
+    learn(named);
+    return named.size();
   }
 
   /**
