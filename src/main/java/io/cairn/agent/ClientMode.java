@@ -29,6 +29,10 @@ final class ClientMode implements AutoCloseable {
   ClientMode(AgentConfig config, RpcClient rpc) {
     this.config = config;
     this.servers = new ServerList(config.retryJoin(), rpc);
+    if (config.retryJoin().isEmpty()) {
+      // As Consul's: a client told of no server runs, and waits for `cairn join <server>`.
+      LOG.warn("no server to join (no -retry-join): this agent serves nothing of the cluster until 'cairn join <server>'");
+    }
     this.beater = Thread.ofVirtual().name("heartbeat").start(this::beatLoop);
   }
 

@@ -213,10 +213,6 @@ public final class ConfigBuilder {
     if (bootstrap && bootstrapExpect > 0) throw new ConfigException("bootstrap and bootstrap_expect are mutually exclusive");
     if (!server && (bootstrap || bootstrapExpect > 0)) throw new ConfigException("bootstrap requires server mode (-server)");
     if (!dev && server && dataDir == null) throw new ConfigException("data_dir is required for a server (-data-dir)");
-    if (server && !bootstrap && !dev && retryJoin.isEmpty() && !(dataDir != null && Files.isDirectory(dataDir.resolve("raft")))) {
-      throw new ConfigException("a new server needs -bootstrap, or -retry-join with the address of another server (and -bootstrap-expect N to form a new cluster)");
-    }
-    if (!server && retryJoin.isEmpty()) throw new ConfigException("a client agent needs -retry-join with a server's address");
     if (retryInterval.isZero() || retryInterval.isNegative()) throw new ConfigException("retry_interval must be positive");
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;

@@ -72,6 +72,9 @@ final class ServerMode implements AutoCloseable {
     } else {
       // Discovery blocks until enough servers are found; the agent serves (with "No cluster
       // leader") meanwhile, as Consul does.
+      if (config.retryJoin().isEmpty()) {
+        LOG.warn("no server to join (no -retry-join): waiting for 'cairn join <server>'");
+      }
       starter = Thread.ofPlatform().name("server-bootstrap").start(this::discoverAndStart);
     }
   }

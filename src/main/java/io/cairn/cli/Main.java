@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cairn", mixinStandardHelpOptions = false,
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
     subcommands = {AgentCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class, MembersCommand.class, KvCommand.class,
-        CatalogCommand.class, ServicesCommand.class, ReloadCommand.class, LeaveCommand.class, InfoCommand.class,
+        CatalogCommand.class, ServicesCommand.class, ReloadCommand.class, LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {

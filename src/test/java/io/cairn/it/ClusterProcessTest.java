@@ -382,11 +382,28 @@ class ClusterProcessTest {
     Server victim = servers.stream().filter(s -> !s.rpcAddress().equals(s.leader()) && s != leaving).findFirst().orElseThrow();
     victim.process.process.destroyForcibly().waitFor();
     await().atMost(Duration.ofSeconds(20)).until(() -> members(leaving).get(victim.name).getFirst() == 4);
-    HttpResponse<String> unknown = leaving.call("PUT", "/v1/agent/force-leave/nobody", null);
-    assertThat(unknown.statusCode()).isEqualTo(500);
-    assertThat(unknown.body()).contains("No node found");
-    assertThat(leaving.call("PUT", "/v1/agent/force-leave/" + victim.name, null).statusCode()).isEqualTo(200);
+    String http = "127.0.0.1:" + leaving.httpPort;
+    AgentProcess.Result unknown = AgentProcess.run("force-leave", "nobody", "-http-addr", http);
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("No node found");
+    assertThat(AgentProcess.run("force-leave", victim.name, "-http-addr", http).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(20)).until(() -> members(leaving).get(victim.name).getFirst() == 3);
     await().atMost(Duration.ofSeconds(20)).until(() -> leaving.call("GET", "/v1/status/peers", null).body().split(",").length == 2);
+
+    // A client told of no server is pointed at one with `cairn join`, and learns the others.
+    Server c = new Server("c1");
+    c.client = true;
+    c.start(List.of(c));
+    servers.add(c);
+    String clientHttp = "127.0.0.1:" + c.httpPort;
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> c.call("GET", "/v1/agent/self", null).statusCode() == 200);
+    assertThat(AgentProcess.run("join", "127.0.0.1:1", "-http-addr", clientHttp).exitCode()).isEqualTo(1);
+    AgentProcess.Result joined = AgentProcess.run("join", leaving.rpcAddress(), "-http-addr", clientHttp);
+    assertThat(joined.exitCode()).isZero();
+    assertThat(joined.stdout()).contains("Successfully joined cluster by contacting 1 nodes.");
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> c.call("PUT", "/v1/kv/via-joined-client", "1").body().equals("true"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> members(leaving).containsKey("c1"));
   }
 }
