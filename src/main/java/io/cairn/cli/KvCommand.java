@@ -7,19 +7,4 @@ import picocli.CommandLine.Command;
     subcommands = {KvGetCommand.class, KvPutCommand.class, KvDeleteCommand.class})
 final class KvCommand {
   private KvCommand() {}
-
-  /** The API path of a key, its segments percent-encoded so that any key survives the URL. */
-  static String path(String key) {
-    return "/v1/kv/" + ApiClient.encodePath(key);
-  }
-
-  /**
-   * Keys never start with a slash, but users type one thinking of a root; Consul's CLI drops it
-   * rather than refuse, and so do we.
-   */
-  static String normalize(String key) {
-    String k = key == null ? "" : key;
-    while (k.startsWith("/")) k = k.substring(1);
-    return k;
-  }
 }

@@ -18,7 +18,7 @@ final class KvDeleteCommand extends ClientCommand {
 
   @Override
   int run(ApiClient client) {
-    String k = KvCommand.normalize(key);
+    String k = KvKeys.normalize(key);
     if (k.isEmpty() && !recurse) throw new ClientError("Missing KEY argument");
     if (cas && recurse) throw new ClientError("Cannot specify both -cas and -recurse!");
     if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
@@ -26,7 +26,7 @@ final class KvDeleteCommand extends ClientCommand {
     Map<String, String> query = new LinkedHashMap<>();
     if (recurse) query.put("recurse", "");
     if (cas) query.put("cas", Long.toUnsignedString(modifyIndex));
-    JsonNode deleted = client.delete(KvCommand.path(k), query);
+    JsonNode deleted = client.delete(KvKeys.path(k), query);
     if (cas && (deleted == null || !deleted.asBoolean())) {
       err().println("Error! Did not delete key " + k + ": CAS failed");
       return 1;

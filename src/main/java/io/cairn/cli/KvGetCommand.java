@@ -24,16 +24,16 @@ final class KvGetCommand extends ClientCommand {
 
   @Override
   int run(ApiClient client) {
-    String k = KvCommand.normalize(key);
+    String k = KvKeys.normalize(key);
     if (keys) {
       Map<String, String> query = new LinkedHashMap<>();
       query.put("keys", "");
       if (!separator.isEmpty()) query.put("separator", separator);
-      client.find(KvCommand.path(k), query).ifPresent(list -> list.forEach(n -> out().println(n.asText())));
+      client.find(KvKeys.path(k), query).ifPresent(list -> list.forEach(n -> out().println(n.asText())));
       return 0;
     }
     if (recurse) {
-      Optional<JsonNode> entries = client.find(KvCommand.path(k), Map.of("recurse", ""));
+      Optional<JsonNode> entries = client.find(KvKeys.path(k), Map.of("recurse", ""));
       if (entries.isEmpty()) return 0;
       boolean first = true;
       for (JsonNode e : entries.get()) {
@@ -48,7 +48,7 @@ final class KvGetCommand extends ClientCommand {
       return 0;
     }
     if (k.isEmpty()) throw new ClientError("Missing KEY argument");
-    JsonNode entry = client.find(KvCommand.path(k), Map.of())
+    JsonNode entry = client.find(KvKeys.path(k), Map.of())
         .filter(list -> !list.isEmpty()).map(list -> list.get(0))
         .orElseThrow(() -> new ClientError("No key exists at: " + k));
     if (detailed) printDetailed(out(), entry);

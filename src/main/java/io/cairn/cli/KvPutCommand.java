@@ -25,7 +25,7 @@ final class KvPutCommand extends ClientCommand {
 
   @Override
   int run(ApiClient client) throws IOException {
-    String k = KvCommand.normalize(key);
+    String k = KvKeys.normalize(key);
     if (k.isEmpty()) throw new ClientError("Missing KEY argument");
     if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
     if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
@@ -33,7 +33,7 @@ final class KvPutCommand extends ClientCommand {
     Map<String, String> query = new LinkedHashMap<>();
     if (flags != null) query.put("flags", Long.toUnsignedString(flags));
     if (cas) query.put("cas", Long.toUnsignedString(modifyIndex));
-    JsonNode written = client.put(KvCommand.path(k), query, data);
+    JsonNode written = client.put(KvKeys.path(k), query, data);
     if (cas && (written == null || !written.asBoolean())) {
       // Consul's wording, kept because scripts match on it.
       err().println("Error! Did not write to " + k + ": CAS failed");

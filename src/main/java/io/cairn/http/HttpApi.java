@@ -75,7 +75,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-      String text = ErrorReply.oneLine(code, message == null ? HttpStatus.getMessage(code) : message);
+      String text = ErrorText.oneLine(code, message == null ? HttpStatus.getMessage(code) : message);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
       response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
     }

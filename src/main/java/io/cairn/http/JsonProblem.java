@@ -88,7 +88,7 @@ final class JsonProblem {
     if (original == null || original.isBlank()) return "malformed";
     String r = original.lines().findFirst().orElse("");
     r = ENCLOSING.matcher(HINT.matcher(r).replaceAll("")).replaceAll("").strip();
-    if (r.isEmpty() || ErrorReply.leaksInternals(r)) return "malformed";
+    if (r.isEmpty() || ErrorText.leaksInternals(r)) return "malformed";
     return Character.toLowerCase(r.charAt(0)) + r.substring(1);
   }
 }

@@ -20,9 +20,9 @@ record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMe
     return json(Wire.JSON.getNodeFactory().booleanNode(b));
   }
 
-  /** Plain text; an error's text (status 400 and up) is made one safe line by {@link ErrorReply#oneLine}. */
+  /** Plain text; an error's text (status 400 and up) is made one safe line by {@link ErrorText#oneLine}. */
   static Reply text(int status, String message) {
-    String body = status >= 400 ? ErrorReply.oneLine(status, message) : message;
+    String body = status >= 400 ? ErrorText.oneLine(status, message) : message;
     return new Reply(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), null, null,
         new LinkedHashMap<>());
   }

@@ -3,6 +3,7 @@ package io.cairn.state;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A registration for the topics of one read. It fires at most once, on the first change to any
@@ -11,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 public final class Watch implements AutoCloseable {
   final List<Topic> topics;
   private final CountDownLatch fired = new CountDownLatch(1);
-  private final Watches owner;
+  private final Consumer<Watch> onClose;
 
-  Watch(List<Topic> topics, Watches owner) {
+  Watch(List<Topic> topics, Consumer<Watch> onClose) {
     this.topics = topics;
-    this.owner = owner;
+    this.onClose = onClose;
   }
 
   void fire() {
@@ -33,6 +34,6 @@ public final class Watch implements AutoCloseable {
 
   @Override
   public void close() {
-    owner.remove(this);
+    onClose.accept(this);
   }
 }

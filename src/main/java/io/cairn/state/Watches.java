@@ -16,7 +16,7 @@ final class Watches {
   private final Map<String, Set<Watch>> byKvPrefix = new HashMap<>();
 
   synchronized Watch add(java.util.Collection<Topic> topics) {
-    Watch w = new Watch(List.copyOf(topics), this);
+    Watch w = new Watch(List.copyOf(topics), this::remove);
     for (Topic t : w.topics) {
       if (t instanceof Topic.KvPrefix p) {
         byKvPrefix.computeIfAbsent(p.prefix(), k -> new HashSet<>()).add(w);

@@ -80,18 +80,18 @@ class ErrorReplyTest {
       "see `StreamReadConstraints.getMaxNestingDepth()`", "com.fasterxml.jackson.databind.Foo", "NullPointerException",
       "OutOfMemoryError", "enable JsonReadFeature.ALLOW_SINGLE_QUOTES"})
   void anErrorTextCarryingAnInternalNameIsReplaced(String message) {
-    assertThat(ErrorReply.oneLine(400, message)).isEqualTo("Bad request");
+    assertThat(ErrorText.oneLine(400, message)).isEqualTo("Bad request");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Missing key name", "Invalid wait time: missing unit in duration \"10\"", "Error", "an error occurred",
       "Must provide key", "TTL must be > 0 for TTL checks"})
   void anOrdinaryErrorTextPassesUnchanged(String message) {
-    assertThat(ErrorReply.oneLine(400, message)).isEqualTo(message);
+    assertThat(ErrorText.oneLine(400, message)).isEqualTo(message);
   }
 
   @Test
   void aVeryLongErrorTextIsCut() {
-    assertThat(ErrorReply.oneLine(400, "x".repeat(5000))).hasSizeLessThan(500).endsWith("...");
+    assertThat(ErrorText.oneLine(400, "x".repeat(5000))).hasSizeLessThan(500).endsWith("...");
   }
 }
