@@ -50,39 +50,64 @@ public final class Agent implements AgentControl, AutoCloseable {
   private volatile AgentConfig config;
   private final Path dataDir;
   private final boolean tempDataDir;
-  private final ServerMode server;
-  private final ClientMode client;
-  private final StateStore store;
-  private RemoteCatalogView remoteView;
-  private final LocalState local;
-  private final CheckRunners runners;
-  private final AntiEntropy antiEntropy;
-  private final HttpApi http;
-  private final DnsServer dns;
-  private final Endpoints endpoints;
   private final Runnable onLeave;
   private final Set<String> configServices = new HashSet<>();
   private final Set<String> configChecks = new HashSet<>();
-  private volatile boolean closed;
   private final CompletableFuture<String> halted = new CompletableFuture<>();
+  private volatile boolean closed;
+  // Built in stages by the constructor; a stage that fails closes what the earlier ones started,
+  // so every field below may still be null in close(). A client agent has no store or endpoints.
+  private StateStore store;
+  private Endpoints endpoints;
+  private ServerMode server;
+  private ClientMode client;
+  private LocalState local;
+  private CheckRunners runners;
+  private AntiEntropy antiEntropy;
+  private HttpApi http;
+  private RemoteCatalogView remoteView;
+  private DnsServer dns;
 
   private Agent(AgentConfig config, Runnable onLeave) throws Exception {
     this.config = config;
     this.onLeave = onLeave;
     this.tempDataDir = config.dataDir() == null;
     this.dataDir = tempDataDir ? Files.createTempDirectory("cairn-dev-") : config.dataDir();
-    Files.createDirectories(dataDir);
-    StateStore store = new StateStore();
-    this.store = store;
+    try {
+      Files.createDirectories(dataDir);
+      startCluster();
+      startLocal();
+      startHttp();
+      startDns();
+    } catch (Exception | Error e) {
+      LOG.error("agent start failed: {}", e.toString());
+      close();
+      throw e;
+    }
+    LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
+    if (server != null) {
+      // A server that cannot apply the log has left the Raft group; serving reads from its
+      // frozen state would mislead clients, so the whole agent stops (docs/log-format.md). So
+      // does one that found no cluster within retry_max attempts, as Consul's does.
+      server.halted().thenAccept(this::stopWithError);
+    }
+    if (client != null) client.gaveUp().thenAccept(this::stopWithError);
+  }
+
+  /** Stage 1: this agent's part in the cluster: a server's store, endpoints and Raft, or a client's server list. */
+  private void startCluster() throws Exception {
     RpcClient rpc = new RpcClient();
-    endpoints = new Endpoints(store, config.datacenter(), rpc);
     if (config.server()) {
+      store = new StateStore();
+      endpoints = new Endpoints(store, config.datacenter(), rpc);
       server = new ServerMode(config, dataDir, store, endpoints, rpc);
-      client = null;
     } else {
-      server = null;
       client = new ClientMode(config, rpc);
     }
+  }
+
+  /** Stage 2: this node's services and checks, their runners, and anti-entropy to the catalog. */
+  private void startLocal() {
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
@@ -94,27 +119,24 @@ public final class Agent implements AgentControl, AutoCloseable {
     local.attach(runners, antiEntropy::signal);
     registerFromConfig(config);
     antiEntropy.start();
+  }
+
+  /** Stage 3: the HTTP API (a server also serves it to client agents on its RPC port). */
+  private void startHttp() throws Exception {
     http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()),
         new ApiContext(endpoints, local, this, client == null ? null : client.servers()));
     http.start();
     if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler(), http.errorHandler());
-    if (config.dnsPort() >= 0) {
-      if (client != null) remoteView = new RemoteCatalogView(client.servers());
-      CatalogView view = server != null ? CatalogView.of(store) : remoteView;
-      dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
-          new DnsHandler(config.dns(), view, config.datacenter()));
-      dns.start();
-    } else {
-      dns = null;
-    }
-    LOG.info("agent started node={} datacenter={} server={} dev={}", config.nodeName(), config.datacenter(), config.server(), config.dev());
-    if (server != null) {
-      // A server that cannot apply the log has left the Raft group; serving reads from its
-      // frozen state would mislead clients, so the whole agent stops (docs/log-format.md). So
-      // does one that found no cluster within retry_max attempts, as Consul's does.
-      server.halted().thenAccept(this::stopWithError);
-    }
-    if (client != null) client.gaveUp().thenAccept(this::stopWithError);
+  }
+
+  /** Stage 4: DNS, answered from the store on a server and through a server on a client. */
+  private void startDns() throws Exception {
+    if (config.dnsPort() < 0) return;
+    if (client != null) remoteView = new RemoteCatalogView(client.servers());
+    CatalogView view = server != null ? CatalogView.of(store) : remoteView;
+    dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
+        new DnsHandler(config.dns(), view, config.datacenter()));
+    dns.start();
   }
 
   /** Closes the agent from a thread of its own and says why: the process then exits with an error. */
@@ -318,12 +340,12 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (closed) return;
     closed = true;
     LOG.info("shutting down");
-    endpoints.stopBlocking();
-    http.close(2);
+    if (endpoints != null) endpoints.stopBlocking();
+    if (http != null) http.close(2);
     if (dns != null) dns.close();
     if (remoteView != null) remoteView.close();
-    antiEntropy.close();
-    runners.close();
+    if (antiEntropy != null) antiEntropy.close();
+    if (runners != null) runners.close();
     if (server != null) server.close();
     if (client != null) client.close();
     if (tempDataDir) deleteTree(dataDir);

@@ -34,9 +34,9 @@ final class ServerMode implements AutoCloseable {
   private final ServerCluster cluster;
   private final RpcServer rpcServer;
   private final Heartbeats heartbeats;
-  private final Thread ticker;
+  private volatile Thread ticker;
   private final RpcClient rpc;
-  private final Thread starter;
+  private volatile Thread starter;
   private volatile RaftNode raft;
   private volatile boolean closed;
   private volatile boolean leaving;
@@ -55,27 +55,30 @@ final class ServerMode implements AutoCloseable {
         config.datacenter(), config.bootstrapExpect());
     this.cluster = new ServerCluster(self, config.retryJoin(), rpc);
     this.heartbeats = new Heartbeats(serverPort(endpoints), rpc, config.nodeFailureTimeout(), System::nanoTime);
-    if (config.dev()) {
-      rpcServer = null;  // a lone dev server has nobody to talk to
-    } else {
-      rpcServer = new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
-      EndpointRoutes.register(rpcServer, endpoints);
-      cluster.register(rpcServer);
-      heartbeats.register(rpcServer);
-      rpcServer.start();
-    }
-    ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
-    if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
-      startRaft(List.of(self));
-      if (config.dev() || config.bootstrap()) raft.awaitLeadership(Duration.ofSeconds(30));
-      starter = null;
-    } else {
-      // Discovery blocks until enough servers are found; the agent serves (with "No cluster
-      // leader") meanwhile, as Consul does.
-      if (config.retryJoin().isEmpty()) {
-        LOG.warn("no server to join (no -retry-join): waiting for 'cairn join <server>'");
+    rpcServer = config.dev() ? null  // a lone dev server has nobody to talk to
+        : new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
+    try {
+      if (rpcServer != null) {
+        EndpointRoutes.register(rpcServer, endpoints);
+        cluster.register(rpcServer);
+        heartbeats.register(rpcServer);
+        rpcServer.start();
       }
-      starter = Thread.ofPlatform().name("server-bootstrap").start(this::discoverAndStart);
+      ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
+      if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
+        startRaft(List.of(self));
+        if (config.dev() || config.bootstrap()) raft.awaitLeadership(Duration.ofSeconds(30));
+      } else {
+        // Discovery blocks until enough servers are found; the agent serves (with "No cluster
+        // leader") meanwhile, as Consul does.
+        if (config.retryJoin().isEmpty()) {
+          LOG.warn("no server to join (no -retry-join): waiting for 'cairn join <server>'");
+        }
+        starter = Thread.ofPlatform().name("server-bootstrap").start(this::discoverAndStart);
+      }
+    } catch (Exception | Error e) {
+      close();  // what started so far: the RPC port, the liveness loop, Raft
+      throw e;
     }
   }
 

@@ -35,9 +35,9 @@ final class MetricsApi {
   }
 
   private Map<String, Double> gauges() {
-    var store = ctx.endpoints().store();
     Map<String, Double> g = new LinkedHashMap<>();
     if (!ctx.isClient()) {
+      var store = ctx.endpoints().store();
       g.put("consul.raft.applied_index", (double) store.lastIndex());
       g.put("consul.server.isLeader", ctx.endpoints().isLeader() ? 1.0 : 0.0);
       g.put("consul.raft.peers", (double) ctx.endpoints().peers().size());
