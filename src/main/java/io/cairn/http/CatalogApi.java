@@ -3,7 +3,9 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.local.CatalogCheckDefinition;
 import io.cairn.local.Fields;
+import io.cairn.local.MeshFields;
 import io.cairn.rpc.QueryResult;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
@@ -35,6 +37,7 @@ final class CatalogApi {
     r.route("GET", "/v1/catalog/services", this::services);
     r.route("GET", "/v1/catalog/service/", this::service);
     r.route("GET", "/v1/catalog/node/", this::node);
+    r.route("GET", "/v1/catalog/node-services/", this::nodeServiceList);
   }
 
   private Reply write(ApiRequest req, Command c) {
@@ -47,10 +50,7 @@ final class CatalogApi {
     Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "registration");
     String node = f.text("Node");
     if (node == null || node.isEmpty()) throw ApiException.badRequest("Must provide node");
-    ServiceInstance service = f.object("Service").map(s -> new ServiceInstance(node, s.text("ID"), s.text("Service"),
-        s.strings("Tags"), s.text("Address"), s.integer(0, "Port"), s.stringMap("Meta"),
-        s.bool(false, "EnableTagOverride"), weight(s, "Passing"), weight(s, "Warning"), 0, 0)).orElse(null);
-    if (service != null && (service.name() == null || service.name().isEmpty())) throw ApiException.badRequest("Must provide service name");
+    ServiceInstance service = f.object("Service").map(CatalogApi::service).map(s -> s.onNode(node)).orElse(null);
     List<Fields> checkFields = new ArrayList<>(f.objects("Check"));
     checkFields.addAll(f.objects("Checks"));
     List<HealthCheck> checks = new ArrayList<>();
@@ -59,6 +59,16 @@ final class CatalogApi {
     if (dc == null || dc.isEmpty()) dc = ctx.endpoints().datacenter();
     return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), dc,
         f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
+  }
+
+  private static ServiceInstance service(Fields s) {
+    String name = s.text("Service");
+    if (name == null || name.isEmpty()) throw ApiException.badRequest("Must provide service name");
+    int port = s.integer(0, "Port");
+    ServiceInstance plain = new ServiceInstance("", s.text("ID"), name, s.strings("Tags"), s.text("Address"), port,
+        s.stringMap("Meta"), s.bool(false, "EnableTagOverride"), weight(s, "Passing"), weight(s, "Warning"), 0, 0);
+    String id = plain.id() == null || plain.id().isEmpty() ? name : plain.id();
+    return MeshFields.read(s, MeshFields.Source.CATALOG_API, id, port).applyTo(plain);
   }
 
   private static int weight(Fields service, String which) {
@@ -77,7 +87,7 @@ final class CatalogApi {
     String interval = def.map(d -> d.text("Interval")).orElse(c.text("Interval"));
     String timeout = def.map(d -> d.text("Timeout")).orElse(c.text("Timeout"));
     return new HealthCheck(node, id, name, st, c.text("Notes"), c.text("Output"), c.text("ServiceID"), null, null,
-        c.text("Type"), interval, timeout, 0, 0);
+        c.text("Type"), interval, timeout, def.map(CatalogCheckDefinition::read).orElse(null), 0, 0);
   }
 
   private Command.CatalogDeregister deregistration(ApiRequest req) throws Exception {
@@ -138,7 +148,23 @@ final class CatalogApi {
     ObjectNode out = Wire.object();
     out.set("Node", Wire.node(ns.node()));
     ObjectNode services = out.putObject("Services");
-    for (ServiceInstance s : ns.services()) services.set(s.id(), Wire.agentService(s, null, true));
+    for (ServiceInstance s : ns.services()) services.set(s.id(), Wire.nodeService(s));
+    return Reply.json(out, r.meta());
+  }
+
+  /** The same as a list (Consul's NodeServiceList); an unknown node is {Node: null, Services: null}. */
+  private Reply nodeServiceList(ApiRequest req, String name) throws Exception {
+    if (name.isEmpty()) throw ApiException.badRequest("Missing node name");
+    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodeServices(ws, name));
+    ObjectNode out = Wire.object();
+    if (r.value().isEmpty()) {
+      out.putNull("Node");
+      out.putNull("Services");
+      return Reply.json(out, r.meta());
+    }
+    out.set("Node", Wire.node(r.value().get().node()));
+    ArrayNode services = out.putArray("Services");
+    for (ServiceInstance s : r.value().get().services()) services.add(Wire.nodeService(s));
     return Reply.json(out, r.meta());
   }
 }

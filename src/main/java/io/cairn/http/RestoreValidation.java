@@ -54,6 +54,8 @@ final class RestoreValidation {
       name(s.node(), at + ".node");
       name(s.id(), at + ".id");
       name(s.name(), at + ".name");
+      jsonObject(s.proxy(), at + ".proxy");
+      jsonObject(s.connect(), at + ".connect");
     }
   }
 
@@ -64,6 +66,17 @@ final class RestoreValidation {
       require(c != null, at + " is null");
       name(c.node(), at + ".node");
       name(c.checkId(), at + ".checkId");
+      jsonObject(c.definition(), at + ".definition");
+    }
+  }
+
+  /** A field the catalog keeps as JSON (a proxy, a check's definition) must be a JSON object, or the reads that show it fail. */
+  private static void jsonObject(String json, String at) {
+    if (json == null) return;
+    try {
+      require(Wire.JSON.readTree(json).isObject(), at + " is not a JSON object");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw invalid(at + " is not JSON");
     }
   }
 

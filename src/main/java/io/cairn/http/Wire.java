@@ -104,38 +104,70 @@ final class Wire {
     return w;
   }
 
-  /** A service as the agent and the catalog's node view show it (Consul's AgentService). */
+  /** A service as the agent's own endpoints show it (Consul's api.AgentService). */
   static ObjectNode agentService(ServiceInstance s, String datacenter, boolean withIndexes) {
+    ObjectNode o = serviceFields(s);
+    if (withIndexes) {
+      o.put("CreateIndex", s.createIndex());
+      o.put("ModifyIndex", s.modifyIndex());
+    }
+    putIfNotNull(o, "Proxy", MeshWire.agentProxy(s));
+    putIfNotNull(o, "Connect", MeshWire.agentConnect(s));
+    if (datacenter != null) o.put("Datacenter", datacenter);
+    if (s.locality() != null) o.set("Locality", MeshWire.locality(s.locality()));
+    return o;
+  }
+
+  /** A service as the catalog's node view and health reads show it (Consul's structs.NodeService). */
+  static ObjectNode nodeService(ServiceInstance s) {
+    ObjectNode o = serviceFields(s);
+    if (s.locality() != null) o.set("Locality", MeshWire.locality(s.locality()));
+    o.set("Proxy", MeshWire.catalogProxy(s));
+    o.set("Connect", MeshWire.catalogConnect(s));
+    o.put("CreateIndex", s.createIndex());
+    o.put("ModifyIndex", s.modifyIndex());
+    return o;
+  }
+
+  /** What both shapes of a service share, in their order. */
+  private static ObjectNode serviceFields(ServiceInstance s) {
     ObjectNode o = object();
+    if (s.kind() != null) o.put("Kind", s.kind());
     o.put("ID", s.id());
     o.put("Service", s.name());
     o.set("Tags", strings(s.tags()));
     o.set("Meta", stringMap(s.meta()));
     o.put("Port", s.port());
     o.put("Address", s.address());
+    if (s.socketPath() != null) o.put("SocketPath", s.socketPath());
+    if (s.taggedAddresses() != null) o.set("TaggedAddresses", MeshWire.taggedAddresses(s.taggedAddresses()));
     o.set("Weights", weights(s));
     o.put("EnableTagOverride", s.enableTagOverride());
-    if (datacenter != null) o.put("Datacenter", datacenter);
-    if (withIndexes) {
-      o.put("CreateIndex", s.createIndex());
-      o.put("ModifyIndex", s.modifyIndex());
-    }
     return o;
   }
 
-  /** One row of /v1/catalog/service/:name: the node's fields flattened with the service's. */
+  private static void putIfNotNull(ObjectNode o, String name, JsonNode value) {
+    if (value != null) o.set(name, value);
+  }
+
+  /** One row of /v1/catalog/service/:name: the node's fields flattened with the service's (Consul's ServiceNode). */
   static ObjectNode catalogService(Node n, ServiceInstance s) {
     ObjectNode o = nodeFields(n, "NodeMeta");
-    o.put("ServiceKind", "");
+    o.put("ServiceKind", s.kind() == null ? "" : s.kind());
     o.put("ServiceID", s.id());
     o.put("ServiceName", s.name());
     o.set("ServiceTags", strings(s.tags()));
     o.put("ServiceAddress", s.address());
+    if (s.taggedAddresses() != null) o.set("ServiceTaggedAddresses", MeshWire.taggedAddresses(s.taggedAddresses()));
     o.set("ServiceWeights", weights(s));
     o.set("ServiceMeta", stringMap(s.meta()));
     o.put("ServicePort", s.port());
+    o.put("ServiceSocketPath", s.socketPath() == null ? "" : s.socketPath());
     o.put("ServiceEnableTagOverride", s.enableTagOverride());
-    o.set("ServiceConnect", object());
+    o.set("ServiceProxy", MeshWire.catalogProxy(s));
+    o.set("ServiceConnect", MeshWire.catalogConnect(s));
+    if (s.locality() == null) o.putNull("ServiceLocality");
+    else o.set("ServiceLocality", MeshWire.locality(s.locality()));
     o.put("CreateIndex", s.createIndex());
     o.put("ModifyIndex", s.modifyIndex());
     return o;
@@ -156,13 +188,22 @@ final class Wire {
     o.put("Interval", c.interval());
     o.put("Timeout", c.timeout());
     o.put("ExposedPort", 0);
-    ObjectNode def = object();
-    if (!c.interval().isEmpty()) def.put("Interval", c.interval());
-    if (!c.timeout().isEmpty()) def.put("Timeout", c.timeout());
-    o.set("Definition", def);
+    o.set("Definition", definition(c));
     o.put("CreateIndex", c.createIndex());
     o.put("ModifyIndex", c.modifyIndex());
     return o;
+  }
+
+  /**
+   * The Definition a client registered in the catalog, as given; for a check an agent runs, its
+   * interval and timeout.
+   */
+  private static ObjectNode definition(HealthCheck c) {
+    if (c.definition() != null) return MeshWire.parse(c.definition());
+    ObjectNode def = object();
+    if (!c.interval().isEmpty()) def.put("Interval", c.interval());
+    if (!c.timeout().isEmpty()) def.put("Timeout", c.timeout());
+    return def;
   }
 
   static ArrayNode checks(List<HealthCheck> checks) {
@@ -174,7 +215,7 @@ final class Wire {
   static ObjectNode serviceEntry(ServiceEntry e) {
     ObjectNode o = object();
     o.set("Node", node(e.node()));
-    o.set("Service", agentService(e.service(), null, true));
+    o.set("Service", nodeService(e.service()));
     o.set("Checks", checks(e.checks()));
     return o;
   }

@@ -42,6 +42,7 @@ public final class Definitions {
     }
     ServiceInstance s = new ServiceInstance("", id, name, tags, f.text("Address"), port, meta,
         f.bool(false, "EnableTagOverride"), passing, warning, 0, 0);
+    s = MeshFields.read(f, strict ? MeshFields.Source.CONFIG_FILE : MeshFields.Source.AGENT_API, id, port).applyTo(s);
     List<Fields> checkFields = new ArrayList<>(f.objects("Check"));
     checkFields.addAll(f.objects("Checks"));
     List<CheckDefinition> checks = new ArrayList<>();
@@ -49,8 +50,8 @@ public final class Definitions {
       String defaultId = checkFields.size() > 1 ? "service:" + id + ":" + (i + 1) : "service:" + id;
       checks.add(check(checkFields.get(i), defaultId, "Service '" + name + "' check", id, strict, scriptsAllowed));
     }
-    // Accepted and ignored, as they belong to features Cairn leaves out (mesh) or derives.
-    f.get("Kind", "TaggedAddresses", "Proxy", "Connect", "Namespace", "Partition", "SocketPath", "Locality", "Token", "EnableTagOverride");
+    // Accepted and ignored: Enterprise's tenancy, and the ACL token Cairn has no use for.
+    f.get("Namespace", "Partition", "Token");
     if (strict) f.rejectUnknown();
     return new ServiceDefinition(s, checks);
   }

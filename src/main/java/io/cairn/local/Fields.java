@@ -56,6 +56,16 @@ public final class Fields {
     return Optional.empty();
   }
 
+  /** The member of a raw object by any spelling of {@code name}; a missing node if none. */
+  public static JsonNode lookup(JsonNode object, String name) {
+    String wanted = canonical(name);
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (canonical(k).equals(wanted)) return object.get(k);
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
   public boolean has(String... names) {
     for (String n : names) if (canonicalToKey.containsKey(canonical(n))) return true;
     return false;

@@ -65,8 +65,7 @@ final class Catalog {
 
   private void putService(long index, ServiceInstance s, Changes ch) {
     String id = serviceId(s);
-    ServiceInstance fresh = new ServiceInstance(s.node(), id, s.name(), s.tags(), s.address(), s.port(), s.meta(),
-        s.enableTagOverride(), s.weightPassing(), s.weightWarning(), 0, 0);
+    ServiceInstance fresh = s.withId(id).withIndexes(0, 0);
     TreeMap<String, ServiceInstance> onNode = servicesByNode.computeIfAbsent(s.node(), k -> new TreeMap<>());
     ServiceInstance old = onNode.get(id);
     if (fresh.sameContent(old)) return;

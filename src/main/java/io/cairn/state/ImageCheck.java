@@ -35,6 +35,9 @@ final class ImageCheck {
       if (s == null || blank(s.id()) || blank(s.name())) return "a service has no ID or name";
       if (s.node() == null || !nodes.contains(s.node())) return "service \"" + s.id() + "\" is on an unknown node";
       if (!services.add(s.node() + "\u0000" + s.id())) return "service \"" + s.id() + "\" appears twice on node \"" + s.node() + "\"";
+      if (s.taggedAddresses() != null && s.taggedAddresses().containsValue(null)) {
+        return "service \"" + s.id() + "\" has an empty tagged address";
+      }
     }
     Set<String> checks = new HashSet<>();
     for (HealthCheck c : list(img.checks())) {

@@ -47,6 +47,32 @@ class ConfigBuilderTest {
   }
 
   @Test
+  void anHclProxyDefinitionIsKeptAsTheApiWouldKeepIt() throws Exception {
+    write("proxy.hcl", """
+        service {
+          name = "web-proxy"
+          kind = "connect-proxy"
+          port = 21000
+          tagged_addresses { wan { address = "198.51.100.7" port = 443 } }
+          proxy {
+            destination_service_name = "web"
+            local_service_port = 8080
+            config { protocol = "http" }
+            upstreams { destination_name = "db" local_bind_port = 9191 }
+          }
+        }
+        """);
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.configDirs.add(dir);
+    var s = b.loadFiles().build().services().getFirst().service();
+    assertThat(s.kind()).isEqualTo("connect-proxy");
+    assertThat(s.taggedAddresses()).containsEntry("wan", new io.cairn.state.ServiceAddress("198.51.100.7", 443));
+    assertThat(s.proxy()).isEqualTo("{\"DestinationServiceName\":\"web\",\"LocalServicePort\":8080,"
+        + "\"Config\":{\"protocol\":\"http\"},\"Upstreams\":[{\"DestinationType\":\"service\","
+        + "\"DestinationName\":\"db\",\"LocalBindPort\":9191}]}");
+  }
+
+  @Test
   void unknownKeyNamesTheFileAndTheKey() throws Exception {
     Path f = write("bad.json", "{\"datacenter\":\"dc1\",\"colour\":\"blue\"}");
     ConfigBuilder b = new ConfigBuilder().devMode();

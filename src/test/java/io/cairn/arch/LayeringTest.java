@@ -49,6 +49,16 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAPackage("org.apache.ratis..").check(CLASSES);
   }
 
+  /**
+   * The state may name its log format with Jackson's annotations, and no more: what it keeps as
+   * JSON (a service's proxy, a check's definition) it keeps as a string, never as a JSON tree.
+   */
+  @Test
+  void stateHoldsNoJsonTrees() {
+    noClasses().that().resideInAPackage("io.cairn.state..").should().dependOnClassesThat()
+        .resideInAnyPackage("com.fasterxml.jackson.databind..", "com.fasterxml.jackson.core..").check(CLASSES);
+  }
+
   @Test
   void stateIsPure() {
     noClasses().that().resideInAPackage("io.cairn.state..").should().dependOnClassesThat()

@@ -69,6 +69,16 @@ class RestoreValidationTest {
   }
 
   @Test
+  void whatTheCatalogKeepsAsJsonIsAJsonObject() throws Exception {
+    refused(j -> first(j, "services").put("proxy", "{\"DestinationServiceName\":"), "services[0].proxy is not JSON");
+    refused(j -> first(j, "services").put("connect", "[true]"), "services[0].connect is not a JSON object");
+    refused(j -> first(j, "checks").put("definition", "HTTP"), "checks[0].definition is not JSON");
+    ObjectNode fine = realImage();
+    first(fine, "services").put("proxy", "{\"DestinationServiceName\":\"web\"}");
+    assertThatCode(() -> RestoreValidation.records(read(fine))).doesNotThrowAnyException();
+  }
+
+  @Test
   void keysAreNonEmptyWithoutNulAndWithinLimits() throws Exception {
     refused(j -> first(j, "kv").putNull("key"), "kv[0].key is missing");
     refused(j -> first(j, "kv").put("key", "x\u0000y"), "NUL");

@@ -106,4 +106,35 @@ class AntiEntropyTest {
     sync.fullSync();
     assertThat(written).isEmpty();
   }
+
+  private ServiceInstance proxy(int upstreamPort) throws Exception {
+    String body = "{\"Name\":\"web-proxy\",\"Kind\":\"connect-proxy\",\"Port\":21000,"
+        + "\"TaggedAddresses\":{\"wan\":{\"Address\":\"198.51.100.1\",\"Port\":443}},\"Locality\":{\"Region\":\"eu\"},"
+        + "\"Proxy\":{\"DestinationServiceName\":\"web\",\"Config\":{\"b\":2,\"a\":1},"
+        + "\"Upstreams\":[{\"DestinationName\":\"db\",\"LocalBindPort\":" + upstreamPort + "}]}}";
+    Fields f = new Fields(new com.fasterxml.jackson.databind.ObjectMapper().readTree(body), "service");
+    return Definitions.service(f, false, false).service();
+  }
+
+  @Test
+  void passThroughFieldsSyncOnceAndAgainOnlyWhenTheyChange() throws Exception {
+    local.addService(proxy(9191), List.of(), false);
+    sync.fullSync();
+    ServiceInstance synced = store.nodeServices(new WatchSet(), "n1").value().orElseThrow().services().stream()
+        .filter(s -> s.id().equals("web-proxy")).findFirst().orElseThrow();
+    assertThat(synced.kind()).isEqualTo("connect-proxy");
+    assertThat(synced.proxy()).contains("\"LocalBindPort\":9191");
+    written.clear();
+    sync.fullSync();
+    local.addService(proxy(9191), List.of(), false);  // registered again, unchanged
+    local.takePending();
+    sync.fullSync();
+    assertThat(written).isEmpty();
+
+    local.addService(proxy(9292), List.of(), false);
+    local.takePending();  // the change-driven push lost: the full sync must find the difference
+    sync.fullSync();
+    assertThat(written).hasSize(1);
+    assertThat(((Command.CatalogRegister) written.getFirst()).service().proxy()).contains("\"LocalBindPort\":9292");
+  }
 }

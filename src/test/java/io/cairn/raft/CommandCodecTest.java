@@ -3,10 +3,16 @@ package io.cairn.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
+import io.cairn.state.HealthCheck;
+import io.cairn.state.Locality;
+import io.cairn.state.ServiceAddress;
+import io.cairn.state.ServiceInstance;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The strict reading rules of the log format (docs/log-format.md). */
@@ -133,6 +139,47 @@ class CommandCodecTest {
     LogFormatException e = catchThrowableOfType(LogFormatException.class,
         () -> CommandCodec.readImage(in("{\"v\":1,\"ignorable\":true,\"index\":5}")));
     assertThat(e).hasMessage("unknown field \"ignorable\" in Image");
+  }
+
+  @Test
+  void aServiceWithoutPassThroughFieldsIsWrittenAsBeforeTheyExisted() {
+    ServiceInstance plain = new ServiceInstance("n", "web1", "web", List.of(), "", 80, Map.of(), false, 1, 1, 0, 0);
+    String entry = text(CommandCodec.encode(register(plain.withPassThrough("", Map.of(), "", null, "{}", " "), null)));
+    assertThat(entry).doesNotContain("\"kind\"", "taggedAddresses\":{\"", "socketPath", "locality", "proxy", "connect")
+        .isEqualTo(text(CommandCodec.encode(register(plain, null))));
+  }
+
+  @Test
+  void passThroughFieldsRoundTripAndAnEntryWithoutThemReadsThemAsNull() throws Exception {
+    ServiceInstance mesh = new ServiceInstance("n", "web1-proxy", "web-proxy", List.of(), "", 21000, Map.of(), false, 1, 1,
+        "connect-proxy", Map.of("wan", new ServiceAddress("198.51.100.9", 443)), "/run/p.sock",
+        new Locality("r", ""), "{\"DestinationServiceName\":\"web\"}", "{\"Native\":true}", 0, 0);
+    Command sent = register(mesh, "{\"TCP\":\"10.0.0.1:21000\",\"Interval\":\"10s\"}");
+    assertThat(CommandCodec.decode(in(text(CommandCodec.encode(sent))))).isEqualTo(sent);
+
+    Command old = CommandCodec.decode(in("{\"v\":1,\"@\":\"catalog-register\",\"node\":\"n\",\"skipNodeUpdate\":true,"
+        + "\"service\":{\"node\":\"n\",\"id\":\"web1\",\"name\":\"web\",\"port\":80},\"checks\":[{\"node\":\"n\","
+        + "\"checkId\":\"c\",\"status\":\"PASSING\",\"serviceId\":\"web1\"}]}"));
+    Command.CatalogRegister r = (Command.CatalogRegister) old;
+    assertThat(r.service().kind()).isNull();
+    assertThat(r.service().taggedAddresses()).isNull();
+    assertThat(r.service().proxy()).isNull();
+    assertThat(r.service().connect()).isNull();
+    assertThat(r.service().locality()).isNull();
+    assertThat(r.checks().getFirst().definition()).isNull();
+  }
+
+  @Test
+  void anUnknownFieldOfATaggedAddressIsRefused() {
+    LogFormatException e = refused("{\"v\":1,\"@\":\"catalog-register\",\"node\":\"n\",\"service\":{\"id\":\"s\","
+        + "\"name\":\"s\",\"taggedAddresses\":{\"wan\":{\"address\":\"a\",\"port\":1,\"weight\":2}}}}");
+    assertThat(e).hasMessage("unknown field \"weight\" in ServiceAddress");
+  }
+
+  private static Command register(ServiceInstance s, String checkDefinition) {
+    HealthCheck check = new HealthCheck("n", "c", "c", CheckStatus.PASSING, "", "", s.id(), s.name(), List.of(), "tcp",
+        "", "", checkDefinition, 0, 0);
+    return new Command.CatalogRegister("", "n", "10.0.0.1", "dc1", Map.of(), Map.of(), true, s, List.of(check));
   }
 
   private static LogFormatException refused(String entry) {

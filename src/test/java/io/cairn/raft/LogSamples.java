@@ -4,8 +4,10 @@ import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.KvEntry;
+import io.cairn.state.Locality;
 import io.cairn.state.Node;
 import io.cairn.state.Outcome;
+import io.cairn.state.ServiceAddress;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.Session;
 import io.cairn.state.StagedRestore;
@@ -35,6 +37,8 @@ final class LogSamples {
     m.put("kv-set-plain", new Command.KvSet("web/plain", bytes("v"), 0, null));
     m.put("kv-delete", new Command.KvDelete("web/", true, 12L));
     m.put("catalog-register", catalogRegister());
+    m.put("catalog-register-mesh", new Command.CatalogRegister("0f1e2d3c-0000-4000-8000-000000000001", "node-1",
+        "10.0.0.5", "dc1", Map.of(), Map.of(), true, meshService(), List.of(definedCheck())));
     m.put("catalog-deregister", new Command.CatalogDeregister("node-1", "web-1", "check-web"));
     m.put("noop", new Command.Noop());
     m.put("once", new Command.Once("req-1", new Command.KvSet("a", bytes("1"), 0, 0L)));
@@ -81,7 +85,7 @@ final class LogSamples {
     return new StateStore.Image(120, List.of(kvEntry()), tombstones, 90, 80,
         List.of(new Node("0f1e2d3c-0000-4000-8000-000000000001", "node-1", "10.0.0.5", "dc1",
             Map.of("lan", "10.0.0.5"), Map.of("rack", "r1"), 3, 4)),
-        List.of(service()), List.of(serviceCheck(), nodeCheck()), recent, sessions, left,
+        List.of(meshService()), List.of(definedCheck(), nodeCheck()), recent, sessions, left,
         List.of(event()), new TopicIndexes.Image(tables, Map.of("web", 10L), Map.of("node-1", 12L)),
         new StagedRestore.Image("restore-1", 1, part));
   }
@@ -100,6 +104,28 @@ final class LogSamples {
   private static ServiceInstance service() {
     return new ServiceInstance("node-1", "web-1", "web", List.of("primary", "v1"), "10.0.0.7", 8080,
         Map.of("version", "1.2"), true, 10, 1, 5, 6);
+  }
+
+  /**
+   * {@link #service()} with every field a registration carries for Consul's service mesh and the
+   * like, which Cairn keeps without acting on (added after format 1 first shipped, all optional).
+   */
+  private static ServiceInstance meshService() {
+    LinkedHashMap<String, ServiceAddress> tagged = new LinkedHashMap<>();
+    tagged.put("lan", new ServiceAddress("10.0.0.7", 8080));
+    tagged.put("wan", new ServiceAddress("198.51.100.7", 80));
+    return service().withPassThrough("connect-proxy", tagged, "/run/web.sock", new Locality("eu-west-1", "eu-west-1a"),
+        "{\"DestinationServiceName\":\"web\",\"LocalServicePort\":8080,\"Upstreams\":[{\"DestinationType\":\"service\","
+            + "\"DestinationName\":\"db\",\"LocalBindPort\":9191}]}",
+        "{\"Native\":true}");
+  }
+
+  /** {@link #serviceCheck()} with the Definition a client registered through the catalog. */
+  private static HealthCheck definedCheck() {
+    return new HealthCheck("node-1", "check-web", "web alive", CheckStatus.PASSING, "GET /health",
+        "HTTP 200 OK", "web-1", "web", List.of("primary", "v1"), "http", "10s", "1s",
+        "{\"Interval\":\"10s\",\"Timeout\":\"1s\",\"HTTP\":\"http://10.0.0.7:8080/health\","
+            + "\"Header\":{\"X-Probe\":[\"1\"]},\"Method\":\"HEAD\"}", 7, 8);
   }
 
   private static HealthCheck serviceCheck() {

@@ -70,4 +70,9 @@ class ImageCheckTest {
   void locksAreHeldBySessionsThatExist() throws Exception {
     refused(j -> ((ObjectNode) j.get("sessions")).removeAll(), "locked by an unknown session \"s1\"");
   }
+
+  @Test
+  void aServicesTaggedAddressesAreComplete() throws Exception {
+    refused(j -> first(j, "services").putObject("taggedAddresses").putNull("wan"), "service \"web1\" has an empty tagged address");
+  }
 }

@@ -362,4 +362,38 @@ class StateStoreTest {
     assertThat(apply(new Command.RestoreChunk("r3", 1, part(List.of(), List.of()), true)).error()).contains("No restore");
     assertThat(store.image().staged()).isNull();
   }
+
+  private static ServiceInstance proxy(String upstreamPort) {
+    return svc("web1-proxy", "web-proxy").withPassThrough("connect-proxy",
+        Map.of("wan", new ServiceAddress("198.51.100.1", 443)), null, new Locality("r1", "z1"),
+        "{\"DestinationServiceName\":\"web\",\"Upstreams\":[{\"DestinationName\":\"db\",\"LocalBindPort\":"
+            + upstreamPort + "}]}", "{\"Native\":false}");
+  }
+
+  @Test
+  void aPassThroughFieldChangeIsAWriteAndTheSameRegistrationIsNot() {
+    apply(node("n1", proxy("9191")));
+    ServiceInstance first = store.nodeServices(new WatchSet(), "n1").value().orElseThrow().services().getFirst();
+    assertThat(first.kind()).isEqualTo("connect-proxy");
+    assertThat(first.proxy()).contains("9191");
+    apply(node("n1", proxy("9191")));
+    assertThat(store.nodeServices(new WatchSet(), "n1").value().orElseThrow().services().getFirst().modifyIndex())
+        .isEqualTo(first.modifyIndex());
+    apply(node("n1", proxy("9292")));
+    ServiceInstance changed = store.nodeServices(new WatchSet(), "n1").value().orElseThrow().services().getFirst();
+    assertThat(changed.modifyIndex()).isEqualTo(index);
+    assertThat(changed.proxy()).contains("9292");
+  }
+
+  @Test
+  void passThroughFieldsAndCheckDefinitionsSurviveARestore() {
+    HealthCheck defined = new HealthCheck("", "tcp", "tcp", CheckStatus.PASSING, "", "", "web1-proxy", "", List.of(),
+        "tcp", "", "", "{\"TCP\":\"10.0.0.1:21000\"}", 0, 0);
+    apply(node("n1", proxy("9191"), defined));
+    StateStore copy = new StateStore();
+    copy.restore(store.image());
+    ServiceInstance s = copy.nodeServices(new WatchSet(), "n1").value().orElseThrow().services().getFirst();
+    assertThat(s.sameContent(proxy("9191").onNode("n1"))).isTrue();
+    assertThat(copy.nodeChecks(new WatchSet(), "n1").value().getFirst().definition()).isEqualTo("{\"TCP\":\"10.0.0.1:21000\"}");
+  }
 }
