@@ -139,8 +139,12 @@ public final class ConfigBuilder {
     if (cui != null) checkUpdateInterval = cui;
     Map<String, String> meta = f.stringMap("node_meta");
     if (meta != null) nodeMeta.putAll(meta);
-    List<String> rj = f.strings("retry_join", "start_join");
-    if (rj != null) retryJoin.addAll(rj);
+    // Fields.get(a, b) reads only the first of its names that is present, so names that may
+    // appear together are read one by one: each read marks its key as known.
+    for (String key : List.of("retry_join", "start_join")) {
+      List<String> rj = f.strings(key);
+      if (rj != null) retryJoin.addAll(rj);
+    }
     Duration ri = f.duration("retry_interval");
     if (ri != null) retryInterval = ri;
     retryMax = f.integer(retryMax, "retry_max");
@@ -158,8 +162,8 @@ public final class ConfigBuilder {
       httpPort = port(p, httpPort, "http");
       dnsPort = port(p, dnsPort, "dns");
       serverPort = port(p, serverPort, "server");
-      raftPort = port(p, raftPort, "raft", "serf_lan");
-      p.get("https", "grpc", "grpc_tls", "serf_wan");
+      raftPort = port(p, port(p, raftPort, "serf_lan"), "raft");
+      for (String key : List.of("https", "grpc", "grpc_tls", "serf_wan")) p.get(key);
       p.rejectUnknown();
     });
     boolean scripts = enableScriptChecks || enableLocalScriptChecks;
@@ -188,8 +192,10 @@ public final class ConfigBuilder {
     if (rt != null) recursorTimeout = rt;
     Map<String, String> aliases = d.stringMap("aliases");
     if (aliases != null) aliases.forEach((k, v) -> dnsAliases.put(k.toLowerCase(java.util.Locale.ROOT), v));
-    d.get("max_stale", "enable_truncate", "udp_answer_limit", "use_cache", "cache_max_age", "disable_compression",
-        "enable_additional_node_meta_txt", "soa", "recursor_strategy", "node_ttl");
+    for (String key : List.of("max_stale", "enable_truncate", "udp_answer_limit", "use_cache", "cache_max_age",
+        "disable_compression", "enable_additional_node_meta_txt", "soa", "recursor_strategy")) {
+      d.get(key);
+    }
     d.rejectUnknown();
   }
 

@@ -7,6 +7,7 @@ import io.cairn.checks.CheckType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,36 @@ class ConfigBuilderTest {
     ConfigBuilder allowed = new ConfigBuilder().devMode();
     allowed.configFiles.add(g);
     assertThat(allowed.loadFiles().build().checks()).hasSize(1);
+  }
+
+  /** Each of these keys loaded alone; together the second was refused as unknown. */
+  @Test
+  void keysOfOneBlockAreAcceptedTogetherInHclAndJson() throws Exception {
+    Path hcl = write("ports.hcl", """
+        ports { grpc = 8502, grpc_tls = 8503, http = 9500 }
+        dns_config { max_stale = "1s", enable_truncate = true }
+        """);
+    Path json = write("ports.json", """
+        {"ports": {"grpc": 8502, "grpc_tls": 8503, "serf_lan": 9301, "raft": 9302},
+         "dns_config": {"max_stale": "1s", "enable_truncate": true}}
+        """);
+    for (Path f : List.of(hcl, json)) {
+      ConfigBuilder b = new ConfigBuilder().devMode();
+      b.configFiles.add(f);
+      b.loadFiles();
+    }
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.configFiles.add(hcl);
+    assertThat(b.loadFiles().build().httpPort()).isEqualTo(9500);
+  }
+
+  @Test
+  void retryJoinAndStartJoinTogetherBothCount() throws Exception {
+    Path f = write("join.json", "{\"retry_join\": [\"10.0.0.1\"], \"start_join\": [\"10.0.0.2:8300\"]}");
+    ConfigBuilder b = new ConfigBuilder();
+    b.configFiles.add(f);
+    b.loadFiles();
+    assertThat(b.retryJoin).containsExactly("10.0.0.1", "10.0.0.2:8300");
   }
 
   @Test
