@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code cairn} command: the agent and the clients of its HTTP API. */
 @Command(name = "cairn", mixinStandardHelpOptions = false,
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
-    subcommands = {AgentCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class, MembersCommand.class, KvCommand.class,
+    subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class, MembersCommand.class, KvCommand.class,
         CatalogCommand.class, ServicesCommand.class, ReloadCommand.class, LeaveCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
