@@ -123,7 +123,7 @@ public final class Agent implements AgentControl, AutoCloseable {
 
   /** Stage 3: the HTTP API (a server also serves it to client agents on its RPC port). */
   private void startHttp() throws Exception {
-    http = new HttpApi(new InetSocketAddress(config.clientAddr(), config.httpPort()),
+    http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()),
         new ApiContext(endpoints, local, this, client == null ? null : client.servers()));
     http.start();
     if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler(), http.errorHandler());
@@ -134,7 +134,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (config.dnsPort() < 0) return;
     if (client != null) remoteView = new RemoteCatalogView(client.servers());
     CatalogView view = server != null ? CatalogView.of(store) : remoteView;
-    dns = new DnsServer(new InetSocketAddress(config.clientAddr(), config.dnsPort()),
+    dns = new DnsServer(new InetSocketAddress(config.dnsAddr(), config.dnsPort()),
         new DnsHandler(config.dns(), view, config.datacenter()));
     dns.start();
   }
@@ -279,7 +279,8 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.clientAddr(), config.httpPort(), config.dnsPort(), config.serverPort(), config.raftPort(),
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
-        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs());
+        List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
+        config.httpAddr(), config.dnsAddr());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());

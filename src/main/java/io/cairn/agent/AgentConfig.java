@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** An agent's settings once files and flags are merged (see {@link ConfigBuilder}). */
+/**
+ * An agent's settings once files and flags are merged (see {@link ConfigBuilder}). {@code httpAddr}
+ * and {@code dnsAddr} are where the HTTP API and DNS listen (Consul's addresses.http/dns, which
+ * default to client_addr).
+ */
 public record AgentConfig(
     boolean dev, boolean server, boolean bootstrap, int bootstrapExpect,
     String nodeName, String nodeId, String datacenter, Path dataDir,
@@ -18,7 +22,7 @@ public record AgentConfig(
     Duration checkUpdateInterval, Map<String, String> nodeMeta,
     List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
-    List<Path> configFiles, List<Path> configDirs) {
+    List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

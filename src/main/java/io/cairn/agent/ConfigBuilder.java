@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,14 +21,11 @@ import java.util.stream.Stream;
 /**
  * Builds an {@link AgentConfig} the way Consul does: defaults, then config files (JSON or HCL,
  * files of a -config-dir in name order; later values win, services and checks add up), then
- * flags. Each file is checked on its own, so an error names the file and the key.
+ * flags. Each file is checked on its own, so an error names the file and the key. Every key of
+ * Consul's is accepted, acted on or with a warning, except security settings Cairn lacks
+ * ({@link ConsulKeys}).
  */
 public final class ConfigBuilder {
-  /** Consul keys we accept and do not act on, so that existing config files still load. */
-  private static final Set<String> IGNORED = Set.of("ui", "ui_config", "disable_update_check", "telemetry",
-      "leave_on_terminate", "skip_leave_on_interrupt", "disable_remote_exec", "log_file", "log_json",
-      "enable_syslog", "syslog_facility", "pid_file", "rejoin_after_leave", "encrypt", "acl", "connect",
-      "performance", "limits", "primary_datacenter", "disable_host_node_id", "enable_debug");
 
   public boolean dev;
   public boolean server;
@@ -40,6 +38,13 @@ public final class ConfigBuilder {
   public String bindAddr = "0.0.0.0";
   public String advertiseAddr;
   public String clientAddr = "127.0.0.1";
+  /** addresses.http and addresses.dns: null means client_addr. */
+  public String httpAddr;
+  public String dnsAddr;
+  /** Null until set: Consul's default then depends on server mode, see {@link #leaveOnTerminate()}. */
+  public Boolean leaveOnTerminate;
+  public Boolean skipLeaveOnInterrupt;
+  public Path pidFile;
   public int httpPort = 8500;
   public int dnsPort = 8600;
   public int serverPort = 8300;
@@ -69,6 +74,7 @@ public final class ConfigBuilder {
   public Duration recursorTimeout = Duration.ofSeconds(2);
   public final Map<String, String> dnsAliases = new LinkedHashMap<>();
   public final List<Path> configDirs = new ArrayList<>();
+  private final Set<String> warnings = new LinkedHashSet<>();
 
   /** -dev: a server that is its own leader, on loopback, with its data in a temp dir. */
   public ConfigBuilder devMode() {
@@ -113,12 +119,32 @@ public final class ConfigBuilder {
     }
     if (tree == null || !tree.isObject()) throw new ConfigException(file + ": expected an object at the top");
     try {
+      warnings.addAll(KeyCheck.check(tree, file.toString()));
       apply(new Fields(tree, file.toString()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
   }
 
+  /**
+   * One line per config key, of every file loaded so far, that Cairn accepts and does not act
+   * on; each key once, however many files set it.
+   */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** As Consul: a client leaves the cluster on SIGTERM, a server does not, unless set. */
+  public boolean leaveOnTerminate() {
+    return leaveOnTerminate != null ? leaveOnTerminate : !server;
+  }
+
+  /** As Consul: a client leaves the cluster on SIGINT, a server does not, unless set. */
+  public boolean skipLeaveOnInterrupt() {
+    return skipLeaveOnInterrupt != null ? skipLeaveOnInterrupt : server;
+  }
+
+  /** Reads the keys {@link ConsulKeys} calls honoured; {@link KeyCheck} has vetted the rest. */
   private void apply(Fields f) {
     datacenter = orElse(f.text("datacenter"), datacenter);
     nodeName = orElse(f.text("node_name"), nodeName);
@@ -128,6 +154,14 @@ public final class ConfigBuilder {
     bindAddr = orElse(f.text("bind_addr"), bindAddr);
     advertiseAddr = orElse(f.text("advertise_addr"), advertiseAddr);
     clientAddr = orElse(f.text("client_addr"), clientAddr);
+    for (Fields a : f.objects("addresses")) {
+      httpAddr = orElse(a.text("http"), httpAddr);
+      dnsAddr = orElse(a.text("dns"), dnsAddr);
+    }
+    if (f.get("leave_on_terminate").isPresent()) leaveOnTerminate = f.bool(false, "leave_on_terminate");
+    if (f.get("skip_leave_on_interrupt").isPresent()) skipLeaveOnInterrupt = f.bool(false, "skip_leave_on_interrupt");
+    String pid = f.text("pid_file");
+    if (pid != null && !pid.isBlank()) pidFile = Path.of(pid);
     server = f.bool(server, "server");
     bootstrap = f.bool(bootstrap, "bootstrap");
     bootstrapExpect = f.integer(bootstrapExpect, "bootstrap_expect");
@@ -139,8 +173,12 @@ public final class ConfigBuilder {
     if (cui != null) checkUpdateInterval = cui;
     Map<String, String> meta = f.stringMap("node_meta");
     if (meta != null) nodeMeta.putAll(meta);
-    List<String> rj = f.strings("retry_join", "start_join");
-    if (rj != null) retryJoin.addAll(rj);
+    // Fields.get(a, b) reads only the first of its names that is present, so names that may
+    // appear together are read one by one: each read marks its key as known.
+    for (String key : List.of("retry_join", "start_join")) {
+      List<String> rj = f.strings(key);
+      if (rj != null) retryJoin.addAll(rj);
+    }
     Duration ri = f.duration("retry_interval");
     if (ri != null) retryInterval = ri;
     retryMax = f.integer(retryMax, "retry_max");
@@ -153,24 +191,19 @@ public final class ConfigBuilder {
     altDomain = orElse(f.text("alt_domain"), altDomain);
     Duration rt = f.duration("recursor_timeout");
     if (rt != null) recursorTimeout = rt;
-    f.object("dns_config").ifPresent(this::applyDns);
-    f.object("ports").ifPresent(p -> {
+    f.objects("dns_config").forEach(this::applyDns);
+    for (Fields p : f.objects("ports")) {
       httpPort = port(p, httpPort, "http");
       dnsPort = port(p, dnsPort, "dns");
       serverPort = port(p, serverPort, "server");
-      raftPort = port(p, raftPort, "raft", "serf_lan");
-      p.get("https", "grpc", "grpc_tls", "serf_wan");
-      p.rejectUnknown();
-    });
+      raftPort = port(p, port(p, raftPort, "serf_lan"), "raft");
+    }
     boolean scripts = enableScriptChecks || enableLocalScriptChecks;
     for (Fields s : concat(f.objects("service"), f.objects("services"))) {
       services.add(Definitions.service(s, true, scripts));
     }
     for (Fields c : concat(f.objects("check"), f.objects("checks"))) {
       checks.add(Definitions.check(c, null, null, null, true, scripts));
-    }
-    for (String k : f.unusedKeys()) {
-      if (!IGNORED.contains(k)) throw new IllegalArgumentException(f.where() + ": unknown key \"" + k + "\"");
     }
   }
 
@@ -188,9 +221,6 @@ public final class ConfigBuilder {
     if (rt != null) recursorTimeout = rt;
     Map<String, String> aliases = d.stringMap("aliases");
     if (aliases != null) aliases.forEach((k, v) -> dnsAliases.put(k.toLowerCase(java.util.Locale.ROOT), v));
-    d.get("max_stale", "enable_truncate", "udp_answer_limit", "use_cache", "cache_max_age", "disable_compression",
-        "enable_additional_node_meta_txt", "soa", "recursor_strategy", "node_ttl");
-    d.rejectUnknown();
   }
 
   private static int port(Fields p, int dflt, String... names) {
@@ -209,11 +239,27 @@ public final class ConfigBuilder {
     return v == null ? dflt : v;
   }
 
-  public AgentConfig build() throws ConfigException {
+  /**
+   * Checks that the settings make an agent, as {@link #build()} does, without its side effects
+   * (a new node ID written to data_dir): what {@code cairn validate} runs.
+   */
+  public void validate() throws ConfigException {
     if (bootstrap && bootstrapExpect > 0) throw new ConfigException("bootstrap and bootstrap_expect are mutually exclusive");
     if (!server && (bootstrap || bootstrapExpect > 0)) throw new ConfigException("bootstrap requires server mode (-server)");
     if (!dev && server && dataDir == null) throw new ConfigException("data_dir is required for a server (-data-dir)");
     if (retryInterval.isZero() || retryInterval.isNegative()) throw new ConfigException("retry_interval must be positive");
+    // Consul turns its HTTP API off with -1; Cairn's CLI and clients need it.
+    if (httpPort < 0) throw new ConfigException("ports.http must be a port: Cairn cannot run without its HTTP API");
+    checkAddress("bind_addr", bindAddr);
+    checkAddress("advertise_addr", advertiseAddr);
+    checkAddress("client_addr", clientAddr);
+    checkAddress("addresses.http", httpAddr);
+    checkAddress("addresses.dns", dnsAddr);
+    dnsConfig();
+  }
+
+  public AgentConfig build() throws ConfigException {
+    validate();
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
     String id = nodeId != null ? nodeId : persistedNodeId();
@@ -221,7 +267,25 @@ public final class ConfigBuilder {
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
-        nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs));
+        nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
+        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr));
+  }
+
+  /**
+   * Consul also takes a space-separated list, a go-sockaddr template or a unix socket for an
+   * address; Cairn binds and advertises one IP address or host name, and says so at start
+   * rather than failing to bind later.
+   */
+  private static void checkAddress(String key, String address) throws ConfigException {
+    if (address == null) return;
+    String what = address.contains("{{") ? "a go-sockaddr template"
+        : address.startsWith("unix://") ? "a unix socket"
+        : address.isBlank() ? "empty"
+        : address.strip().chars().anyMatch(Character::isWhitespace) ? "a list"
+        : null;
+    if (what != null) {
+      throw new ConfigException(key + " \"" + address + "\" is " + what + ": Cairn takes one IP address or host name");
+    }
   }
 
   /** A join address without a port means the default server RPC port. */

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,17 +44,38 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-retry-max", paramLabel = "N") Integer retryMax;
   @Option(names = "-enable-script-checks") boolean enableScriptChecks;
   @Option(names = "-enable-local-script-checks") boolean enableLocalScriptChecks;
+  @Option(names = "-pid-file", paramLabel = "FILE", description = "Where to write the agent's process ID.") Path pidFile;
 
   @Override
   public Integer call() throws Exception {
+    ConfigBuilder settings;
     AgentConfig config;
     try {
-      config = configure();
+      settings = configure();
+      config = settings.build();
     } catch (ConfigException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
     Logging.setLevel(config.logLevel());
+    // Made after the level is set: the level applies to loggers made from then on.
+    Logger log = LoggerFactory.getLogger(AgentCommand.class);
+    settings.warnings().forEach(w -> log.warn("{}", w));
+    PidFile pid;
+    try {
+      pid = PidFile.write(settings.pidFile);
+    } catch (java.io.IOException e) {
+      System.err.println("Error: pid_file " + settings.pidFile + ": " + e.getMessage());
+      return 1;
+    }
+    try {
+      return run(config, settings, pid);
+    } finally {
+      pid.delete();
+    }
+  }
+
+  private static int run(AgentConfig config, ConfigBuilder settings, PidFile pid) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Agent agent;
     try {
@@ -59,15 +83,27 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     } catch (Exception e) {
       System.err.println("Error: agent failed to start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       // Ratis leaves non-daemon threads behind after a failed start: leave explicitly.
+      pid.delete();
       Runtime.getRuntime().halt(1);
       return 1;
     }
-    // SIGTERM and SIGINT are a clean stop, not a crash: close everything and exit 0.
+    // SIGTERM and SIGINT are a clean stop, not a crash: exit 0. As in Consul, the agent leaves the
+    // cluster first where leave_on_terminate / skip_leave_on_interrupt say so (a client by default),
+    // and a second signal stops it without waiting for the leave to finish.
+    AtomicBoolean signalled = new AtomicBoolean();
     for (String sig : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> Thread.ofPlatform().name("shutdown").start(() -> {
-        agent.close();
-        stopped.countDown();
-      }));
+      boolean leave = sig.equals("TERM") ? settings.leaveOnTerminate() : !settings.skipLeaveOnInterrupt();
+      sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
+        if (leave && !signalled.getAndSet(true)) {
+          agent.leave(); // counts down `stopped` once it has left and closed
+          return;
+        }
+        signalled.set(true);
+        Thread.ofPlatform().name("shutdown").start(() -> {
+          agent.close();
+          stopped.countDown();
+        });
+      });
     }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown-hook"));
     agent.halted().thenRun(stopped::countDown);
@@ -81,7 +117,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     return 0;
   }
 
-  private AgentConfig configure() throws ConfigException {
+  /** The settings of the config files, then the flags over them; {@link ConfigBuilder#build()} is left to the caller. */
+  private ConfigBuilder configure() throws ConfigException {
     ConfigBuilder b = new ConfigBuilder();
     if (dev) b.devMode();
     b.configFiles.addAll(configFiles);
@@ -120,7 +157,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     if (retryMax != null) b.retryMax = retryMax;
     if (enableScriptChecks) b.enableScriptChecks = true;
     if (enableLocalScriptChecks) b.enableLocalScriptChecks = true;
-    return b.build();
+    if (pidFile != null) b.pidFile = pidFile;
+    return b;
   }
 
   private static int checkPort(String flag, int port) throws ConfigException {

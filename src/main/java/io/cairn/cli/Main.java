@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 /** The {@code cairn} command: the agent and the clients of its HTTP API. */
 @Command(name = "cairn", mixinStandardHelpOptions = false,
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
-    subcommands = {AgentCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class, MembersCommand.class, KvCommand.class,
-        CatalogCommand.class, ServicesCommand.class, ReloadCommand.class, LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, InfoCommand.class,
+    subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class,
+        MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
+        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {

@@ -328,6 +328,53 @@ class CliTest {
     assertThat(ApiClient.encodePath("a b/c?d/é/")).isEqualTo("a%20b/c%3Fd/%C3%A9/");
   }
 
+  @Test
+  void validateLoadsAConsulConfigDirAndPrintsEachWarningOnce() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("consul.d"));
+    Files.writeString(conf.resolve("10-server.hcl"), "server = true\nbootstrap = true\ndata_dir = \""
+        + dir.resolve("data") + "\"\ntelemetry { prometheus_retention_time = \"24h\" }\n");
+    Files.writeString(conf.resolve("20-ports.json"),
+        "{\"ports\": {\"grpc\": 8502, \"grpc_tls\": 8503}, \"telemetry\": {\"prometheus_retention_time\": \"1h\"}}");
+    Run r = cairn("validate", conf.toString());
+    assertThat(r.exit()).as("exit code").isZero();
+    assertThat(r.out()).isEqualTo("Configuration is valid!\n");
+    assertThat(r.errLines()).map(l -> l.replaceAll(" has no effect in Cairn.*", "")).containsExactly(
+        "config key 'telemetry.prometheus_retention_time'", "config key 'ports.grpc'", "config key 'ports.grpc_tls'");
+    assertThat(dir.resolve("data")).as("validate starts nothing and writes nothing").doesNotExist();
+
+    Run quiet = cairn("validate", "-quiet", conf.resolve("10-server.hcl").toString(), conf.resolve("20-ports.json").toString());
+    assertOk(quiet);
+    assertThat(quiet.out()).isEmpty();
+  }
+
+  @Test
+  void validateRefusesAConfigAsTheAgentWouldInOneLine() throws IOException {
+    Path hardened = dir.resolve("secure.json");
+    Files.writeString(hardened, "{\"server\": true, \"bootstrap\": true, \"data_dir\": \"/opt/consul\", "
+        + "\"acl\": {\"enabled\": true, \"default_policy\": \"deny\"}, \"verify_incoming\": true}");
+    for (String[] args : new String[][] {{"validate", hardened.toString()}, {"validate", "-quiet", hardened.toString()}}) {
+      Run r = cairn(args);
+      assertSingleErrorLine(r, "Config validation failed: " + hardened + ": refusing config key 'acl.enabled': ");
+      assertThat(r.err()).contains("also refused: 'verify_incoming'");
+      assertThat(r.out()).isEmpty();
+    }
+    Path client = dir.resolve("client.hcl");
+    Files.writeString(client, "datacenter = \"dc1\"\n");
+    assertSingleErrorLine(cairn("validate", client.toString()), "Config validation failed: a client agent needs -retry-join");
+    Path typo = dir.resolve("typo.hcl");
+    Files.writeString(typo, "server = true\nbootstrap = true\ntelemetry { prometheus_retention = \"1h\" }\n");
+    assertSingleErrorLine(cairn("validate", typo.toString()),
+        "Config validation failed: " + typo + ": unknown config key 'telemetry.prometheus_retention'");
+  }
+
+  @Test
+  void validateNeedsAPathThatExists() {
+    assertSingleErrorLine(cairn("validate"), "Must specify at least one config file or directory");
+    Run missing = cairn("validate", dir.resolve("missing.hcl").toString());
+    assertSingleErrorLine(missing, "Config validation failed: ");
+    assertThat(missing.err()).contains("missing.hcl");
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

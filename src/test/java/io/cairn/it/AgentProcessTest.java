@@ -52,6 +52,61 @@ class AgentProcessTest {
     assertThat(r.stderr().strip().lines()).singleElement().asString().contains("agent.hcl").contains("bogus_key");
   }
 
+  @Test
+  void keysWithoutEffectAreLoggedOnceAtStartAndThePidFileLivesAsLongAsTheAgent(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("10-a.hcl");
+    Files.writeString(a, "telemetry { disable_hostname = true }\nports { grpc = 8502, grpc_tls = 8503 }\n");
+    Path b = dir.resolve("20-b.json");
+    Files.writeString(b, "{\"telemetry\": {\"disable_hostname\": true}}");
+    Path pid = dir.resolve("cairn.pid");
+    int port = TestAgent.freePort();
+    try (AgentProcess agent = AgentProcess.start("agent", "-dev", "-http-port", Integer.toString(port), "-dns-port", "0",
+        "-config-dir", dir.toString(), "-pid-file", pid.toString())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> agent.logText().contains("agent started"));
+      assertThat(Files.readString(pid)).isEqualTo(Long.toString(agent.process.pid()));
+      assertThat(agent.logText().lines().filter(l -> l.contains("config key")))
+          .allMatch(l -> l.contains("[WARN]"))
+          .map(l -> l.substring(l.indexOf("config key"), l.indexOf(" has no effect")))
+          .containsExactly("config key 'telemetry.disable_hostname'", "config key 'ports.grpc'", "config key 'ports.grpc_tls'");
+      agent.signal("TERM");
+      assertThat(agent.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.process.exitValue()).isZero();
+      assertThat(pid).doesNotExist();
+    }
+  }
+
+  /** Consul's leave_on_terminate defaults to true on a client: SIGTERM takes its node out of the catalog. */
+  @Test
+  void aClientLeavesTheClusterOnSigterm(@TempDir Path dir) throws Exception {
+    int serverHttp = TestAgent.freePort();
+    int serverRpc = TestAgent.freePort();
+    try (AgentProcess server = AgentProcess.start("agent", "-server", "-bootstrap", "-node", "staying",
+        "-data-dir", dir.resolve("s").toString(), "-bind", "127.0.0.1", "-client", "127.0.0.1",
+        "-http-port", Integer.toString(serverHttp), "-dns-port", "0", "-server-port", Integer.toString(serverRpc),
+        "-raft-port", Integer.toString(TestAgent.freePort()));
+        AgentProcess client = AgentProcess.start("agent", "-node", "leaving", "-data-dir", dir.resolve("c").toString(),
+            "-bind", "127.0.0.1", "-client", "127.0.0.1", "-http-port", Integer.toString(TestAgent.freePort()),
+            "-dns-port", "0", "-retry-join", "127.0.0.1:" + serverRpc, "-retry-interval", "200ms")) {
+      URI base = URI.create("http://127.0.0.1:" + serverHttp);
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(base, "/v1/catalog/nodes").contains("\"leaving\""));
+      client.signal("TERM");
+      assertThat(client.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(client.process.exitValue()).isZero();
+      assertThat(client.logText()).contains("leave requested");
+      assertThat(get(base, "/v1/catalog/nodes")).doesNotContain("\"leaving\"");
+    }
+  }
+
+  @Test
+  void aHardenedConsulConfigStopsStartUpWithOneLineNamingTheSetting(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("secure.hcl");
+    Files.writeString(cfg, "acl {\n  enabled = true\n  default_policy = \"deny\"\n}\n");
+    AgentProcess.Result r = AgentProcess.run("agent", "-dev", "-config-file", cfg.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().strip().lines()).singleElement().asString()
+        .startsWith("Error: " + cfg + ": refusing config key 'acl.enabled': ");
+  }
+
   /** As Consul: an agent that cannot join within -retry-max attempts exits with an error. */
   @Test
   void anAgentThatCannotJoinWithinRetryMaxExitsWithAnError(@TempDir Path dir) throws Exception {
