@@ -11,7 +11,7 @@ import io.cairn.http.ApiException;
 import io.cairn.membership.ServerInfo;
 import io.cairn.http.HttpApi;
 import io.cairn.local.AntiEntropy;
-import io.cairn.local.Definitions;
+import io.cairn.http.Definitions;
 import io.cairn.local.LocalState;
 import io.cairn.local.NodeIdentity;
 import io.cairn.rpc.Endpoints;

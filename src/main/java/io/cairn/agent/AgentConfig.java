@@ -1,7 +1,7 @@
 package io.cairn.agent;
 
 import io.cairn.checks.CheckDefinition;
-import io.cairn.local.Definitions;
+import io.cairn.http.Definitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

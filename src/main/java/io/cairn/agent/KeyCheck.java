@@ -1,7 +1,7 @@
 package io.cairn.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cairn.local.Fields;
+import io.cairn.http.Fields;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.agent.Hcl;
-import io.cairn.local.Fields;
+import io.cairn.http.Fields;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

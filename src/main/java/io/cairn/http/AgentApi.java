@@ -3,8 +3,6 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.checks.CheckDefinition;
-import io.cairn.local.Definitions;
-import io.cairn.local.Fields;
 import io.cairn.local.UnknownCheckException;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;

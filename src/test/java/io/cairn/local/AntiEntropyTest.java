@@ -3,6 +3,8 @@ package io.cairn.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.checks.CheckDefinition;
+import io.cairn.http.Definitions;
+import io.cairn.http.Fields;
 import io.cairn.checks.CheckType;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;

@@ -1,4 +1,4 @@
-package io.cairn.local;
+package io.cairn.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.cairn.local;
+package io.cairn.http;
 
 import io.cairn.checks.CheckDefinition;
 import io.cairn.checks.CheckType;
