@@ -1,11 +1,11 @@
 import io.cairn.checks.CheckRunners;
+import io.cairn.endpoints.ClientCatalogPort;
 import io.cairn.local.AntiEntropy;
 import io.cairn.local.LocalState;
 import io.cairn.local.NodeIdentity;
 import io.cairn.membership.Heartbeats;
 import io.cairn.membership.ServerList;
 import io.cairn.rpc.Ack;
-import io.cairn.rpc.ClientCatalogPort;
 import io.cairn.rpc.RpcClient;
 import io.cairn.state.ServiceInstance;
 import java.net.URI;

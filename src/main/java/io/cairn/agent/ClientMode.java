@@ -7,8 +7,8 @@ import io.cairn.membership.ServerList;
 import io.cairn.rpc.Ack;
 import io.cairn.rpc.RpcClient;
 import java.io.IOException;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -112,7 +112,7 @@ public final class ConfigBuilder {
     JsonNode tree;
     try {
       tree = file.toString().endsWith(".hcl") ? Hcl.parse(text, file.toString()) : JsonMapper.builder().build().readTree(text);
-    } catch (Hcl.ParseException e) {
+    } catch (HclParseException e) {
       throw new ConfigException(e.getMessage());
     } catch (IOException e) {
       throw new ConfigException(file + ": invalid JSON: " + e.getMessage().lines().findFirst().orElse(""));

@@ -1,7 +1,7 @@
 package io.cairn.agent;
 
 import static io.cairn.agent.HclScanner.describe;
-import static io.cairn.agent.HclScanner.oneLine;
+import static io.cairn.agent.HclParseException.oneLine;
 import static io.cairn.agent.HclScanner.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,35 +40,11 @@ public final class Hcl {
      * Parses {@code text} as HCL1.
      *
      * @param sourceName used only as the prefix of error messages; {@code null} becomes {@code <input>}
-     * @throws ParseException for any malformed input, with a one-line {@code source:line:col: reason} message
+     * @throws HclParseException for any malformed input, with a one-line {@code source:line:col: reason} message
      */
-    public static ObjectNode parse(String text, String sourceName) throws ParseException {
+    public static ObjectNode parse(String text, String sourceName) throws HclParseException {
         Objects.requireNonNull(text, "text");
         return new Parser(text, sourceName == null ? "<input>" : sourceName).document();
-    }
-
-    /** A syntax error; the message is {@code <sourceName>:<line>:<col>: <reason>} on a single line. */
-    public static final class ParseException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final int line;
-        private final int column;
-        private final String reason;
-
-        ParseException(String sourceName, int line, int column, String reason) {
-            super(oneLine(sourceName) + ":" + line + ":" + column + ": " + oneLine(reason));
-            this.line = line;
-            this.column = column;
-            this.reason = reason;
-        }
-
-        /** 1-based line of the offending token. */
-        public int line() { return line; }
-
-        /** 1-based column, counted in UTF-16 chars (a tab is one). */
-        public int column() { return column; }
-
-        /** The message without the position prefix. */
-        public String reason() { return reason; }
     }
 
     private static final class Parser {
@@ -82,11 +58,11 @@ public final class Hcl {
             this.scanner = new HclScanner(text, sourceName);
         }
 
-        private void advance() throws ParseException {
+        private void advance() throws HclParseException {
             tok = scanner.next();
         }
 
-        private ParseException error(int offset, String reason) {
+        private HclParseException error(int offset, String reason) {
             return scanner.error(offset, reason);
         }
 
@@ -94,7 +70,7 @@ public final class Hcl {
             return scanner.position(offset);
         }
 
-        ObjectNode document() throws ParseException {
+        ObjectNode document() throws HclParseException {
             advance();
             ObjectNode root = NODES.objectNode();
             body(root, 0, -1);
@@ -102,7 +78,7 @@ public final class Hcl {
         }
 
         /** Items up to the '}' matching the brace at {@code openOffset}, or to end of input when it is -1. */
-        private void body(ObjectNode target, int depth, int openOffset) throws ParseException {
+        private void body(ObjectNode target, int depth, int openOffset) throws HclParseException {
             while (true) {
                 if (tok.kind() == Kind.EOF) {
                     if (openOffset < 0) return;
@@ -119,7 +95,7 @@ public final class Hcl {
             }
         }
 
-        private void item(ObjectNode target, int depth) throws ParseException {
+        private void item(ObjectNode target, int depth) throws HclParseException {
             Token key = tok;
             if (key.kind() != Kind.IDENT && key.kind() != Kind.STRING) {
                 throw error(key.offset(), "expected key, found " + describe(key));
@@ -158,7 +134,7 @@ public final class Hcl {
             insert(target, key, value);
         }
 
-        private void insert(ObjectNode target, Token key, JsonNode value) throws ParseException {
+        private void insert(ObjectNode target, Token key, JsonNode value) throws HclParseException {
             JsonNode existing = target.get(key.text());
             if (existing == null) {
                 target.set(key.text(), value);
@@ -179,7 +155,7 @@ public final class Hcl {
             throw error(key.offset(), "duplicate key " + quote(key.text()));
         }
 
-        private JsonNode value(int depth) throws ParseException {
+        private JsonNode value(int depth) throws HclParseException {
             Token t = tok;
             if (t.kind() == Kind.LBRACKET) return list(depth);
             if (t.kind() == Kind.LBRACE) return object(depth);
@@ -197,7 +173,7 @@ public final class Hcl {
             return scalar;
         }
 
-        private ObjectNode object(int depth) throws ParseException {
+        private ObjectNode object(int depth) throws HclParseException {
             checkDepth(depth);
             int open = tok.offset();
             advance();
@@ -206,7 +182,7 @@ public final class Hcl {
             return node;
         }
 
-        private ArrayNode list(int depth) throws ParseException {
+        private ArrayNode list(int depth) throws HclParseException {
             checkDepth(depth);
             int open = tok.offset();
             advance();
@@ -226,7 +202,7 @@ public final class Hcl {
             return node;
         }
 
-        private void checkDepth(int depth) throws ParseException {
+        private void checkDepth(int depth) throws HclParseException {
             if (depth > MAX_DEPTH) throw error(tok.offset(), "nesting deeper than " + MAX_DEPTH + " levels");
         }
     }

@@ -38,7 +38,7 @@ final class HclScanner {
     }
 
     /** The next token; {@link Kind#EOF} at the end, again and again. */
-    Token next() throws Hcl.ParseException {
+    Token next() throws HclParseException {
         skipTrivia();
         int start = pos;
         if (pos >= src.length()) return new Token(Kind.EOF, start, "", null);
@@ -59,7 +59,7 @@ final class HclScanner {
         throw error(start, "unexpected character " + describeChar(c));
     }
 
-    private void skipTrivia() throws Hcl.ParseException {
+    private void skipTrivia() throws HclParseException {
         while (pos < src.length()) {
             char c = src.charAt(pos);
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -77,7 +77,7 @@ final class HclScanner {
         }
     }
 
-    private Token string(int start) throws Hcl.ParseException {
+    private Token string(int start) throws HclParseException {
         StringBuilder out = new StringBuilder();
         pos++;
         while (true) {
@@ -103,7 +103,7 @@ final class HclScanner {
         }
     }
 
-    private int hexEscape(int digits, int at) throws Hcl.ParseException {
+    private int hexEscape(int digits, int at) throws HclParseException {
         long cp = 0;
         for (int i = 0; i < digits; i++) {
             int d = hexValue(peek(i));
@@ -115,7 +115,7 @@ final class HclScanner {
         return (int) cp;
     }
 
-    private Token heredoc(int start) throws Hcl.ParseException {
+    private Token heredoc(int start) throws HclParseException {
         pos += 2;
         boolean indented = peek(0) == '-';
         if (indented) pos++;
@@ -160,7 +160,7 @@ final class HclScanner {
         return out.toString();
     }
 
-    private Token number(int start) throws Hcl.ParseException {
+    private Token number(int start) throws HclParseException {
         pos++; // a digit, or the '-' scan() saw a digit after
         // Take the whole word so "10s" or "1.2.3" is reported as one bad number instead of
         // silently becoming a number followed by something else.
@@ -180,13 +180,13 @@ final class HclScanner {
         return new Token(Kind.NUMBER, start, text, value);
     }
 
-    private JsonNode toDouble(String text, int start) throws Hcl.ParseException {
+    private JsonNode toDouble(String text, int start) throws HclParseException {
         double d = Double.parseDouble(text);
         if (Double.isInfinite(d)) throw error(start, "number out of range " + quote(text));
         return NODES.numberNode(d);
     }
 
-    private JsonNode toInteger(String text, int start) throws Hcl.ParseException {
+    private JsonNode toInteger(String text, int start) throws HclParseException {
         String sign = text.startsWith("-") ? "-" : "";
         String digits = text.substring(sign.length());
         int radix = 10;
@@ -213,9 +213,9 @@ final class HclScanner {
         return i < src.length() ? src.charAt(i) : '\0';
     }
 
-    Hcl.ParseException error(int offset, String reason) {
+    HclParseException error(int offset, String reason) {
         int[] lc = lineCol(offset);
-        return new Hcl.ParseException(sourceName, lc[0], lc[1], reason);
+        return new HclParseException(sourceName, lc[0], lc[1], reason);
     }
 
     String position(int offset) {
@@ -277,18 +277,6 @@ final class HclScanner {
             if (c == '"' || c == '\\') b.append('\\');
             b.append(c);
         }
-        return oneLine(b.append(s.length() > 40 ? "...\"" : "\"").toString());
-    }
-
-    static String oneLine(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return HclParseException.oneLine(b.append(s.length() > 40 ? "...\"" : "\"").toString());
     }
 }

@@ -1,11 +1,11 @@
 package io.cairn.agent;
 
-import io.cairn.raft.RaftNode;
+import io.cairn.endpoints.EndpointRoutes;
+import io.cairn.endpoints.Endpoints;
 import io.cairn.membership.Heartbeats;
 import io.cairn.membership.ServerCluster;
 import io.cairn.membership.ServerInfo;
-import io.cairn.rpc.EndpointRoutes;
-import io.cairn.rpc.Endpoints;
+import io.cairn.raft.RaftNode;
 import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.RpcServer;
 import io.cairn.state.Command;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.agent.Hcl;
+import io.cairn.agent.HclParseException;
 import io.cairn.http.Fields;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ record ServiceDefinitionFile(Path path, List<ObjectNode> services) {
     boolean hcl = name.endsWith(".hcl") || (!name.endsWith(".json") && !text.stripLeading().startsWith("{"));
     try {
       return hcl ? Hcl.parse(text, path.toString()) : ApiClient.JSON.readTree(text);
-    } catch (Hcl.ParseException e) {
+    } catch (HclParseException e) {
       throw new ClientError(e.getMessage(), e);
     } catch (JsonProcessingException e) {
       throw new ClientError(path + ": invalid JSON: " + e.getOriginalMessage(), e);

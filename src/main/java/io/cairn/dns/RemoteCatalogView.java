@@ -1,6 +1,6 @@
 package io.cairn.dns;
 
-import io.cairn.rpc.CatalogViewQuery;
+import io.cairn.endpoints.CatalogViewQuery;
 import io.cairn.membership.ServerList;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceEntry;

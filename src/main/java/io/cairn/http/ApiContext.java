@@ -1,7 +1,7 @@
 package io.cairn.http;
 
+import io.cairn.endpoints.Endpoints;
 import io.cairn.local.LocalState;
-import io.cairn.rpc.Endpoints;
 
 /**
  * Everything the HTTP handlers reach: the cluster's endpoints (a server's; null on a client

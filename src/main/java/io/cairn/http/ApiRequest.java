@@ -1,9 +1,9 @@
 package io.cairn.http;
 
 import io.cairn.checks.GoDuration;
-import io.cairn.rpc.Consistency;
-import io.cairn.rpc.QueryOptions;
-import io.cairn.rpc.WriteOptions;
+import io.cairn.endpoints.Consistency;
+import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.WriteOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.endpoints.UnknownDatacenterException;
 import io.cairn.local.UnknownCheckException;
 import io.cairn.rpc.NoLeaderException;
-import io.cairn.rpc.UnknownDatacenterException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;

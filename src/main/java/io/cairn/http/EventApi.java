@@ -2,7 +2,7 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.rpc.QueryResult;
+import io.cairn.endpoints.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceInstance;

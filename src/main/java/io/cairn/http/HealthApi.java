@@ -1,7 +1,7 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.cairn.rpc.QueryResult;
+import io.cairn.endpoints.QueryResult;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.ServiceEntry;

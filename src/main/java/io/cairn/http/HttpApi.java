@@ -1,6 +1,6 @@
 package io.cairn.http;
 
-import io.cairn.rpc.QueryMeta;
+import io.cairn.endpoints.QueryMeta;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.cairn.http;
 
-import io.cairn.rpc.QueryOptions;
-import io.cairn.rpc.QueryResult;
+import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.KvEntry;
 import io.cairn.state.Outcome;

@@ -25,7 +25,7 @@ final class MeshWire {
   private MeshWire() {}
 
   static ObjectNode taggedAddresses(Map<String, ServiceAddress> tagged) {
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     tagged.forEach((name, a) -> {
       ObjectNode addr = o.putObject(name);
       addr.put("Address", a.address());
@@ -35,7 +35,7 @@ final class MeshWire {
   }
 
   static ObjectNode locality(Locality l) {
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     if (!l.region().isEmpty()) o.put("Region", l.region());
     if (!l.zone().isEmpty()) o.put("Zone", l.zone());
     return o;
@@ -44,7 +44,7 @@ final class MeshWire {
   /** Consul's structs.ConnectProxyConfig, as the catalog and health endpoints write it. */
   static ObjectNode catalogProxy(ServiceInstance s) {
     ObjectNode kept = parse(s.proxy());
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     // Its encoder writes these two first, and only when set.
     copy(kept, o, "TransparentProxy", "AccessLogs");
     if (kept.has("EnvoyExtensions")) {
@@ -53,7 +53,7 @@ final class MeshWire {
         ObjectNode x = out.addObject();
         x.put("Name", e.path("Name").asText(""));
         x.put("Required", e.path("Required").asBoolean(false));
-        x.set("Arguments", e.has("Arguments") ? e.get("Arguments") : Wire.JSON.nullNode());
+        x.set("Arguments", e.has("Arguments") ? e.get("Arguments") : Json.MAPPER.nullNode());
         x.put("ConsulVersion", e.path("ConsulVersion").asText(""));
         x.put("EnvoyVersion", e.path("EnvoyVersion").asText(""));
       }
@@ -80,7 +80,7 @@ final class MeshWire {
   static ObjectNode agentProxy(ServiceInstance s) {
     if (s.kind() == null || !PROXY_KINDS.contains(s.kind())) return null;
     ObjectNode kept = parse(s.proxy());
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     copy(kept, o, "DestinationServiceName", "DestinationServiceID", "LocalServiceAddress", "LocalServicePort",
         "LocalServiceSocketPath", "Mode", "TransparentProxy", "Config");
     if (kept.has("Upstreams")) {
@@ -96,7 +96,7 @@ final class MeshWire {
   /** The agent writes Connect only for a Connect-native service, and then only that. */
   static ObjectNode agentConnect(ServiceInstance s) {
     if (!parse(s.connect()).path("Native").asBoolean(false)) return null;
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     o.put("Native", true);
     return o;
   }
@@ -106,7 +106,7 @@ final class MeshWire {
    * the api's writes the name and mesh gateway, and has no CentrallyConfigured.
    */
   private static ObjectNode upstream(JsonNode u, boolean catalog) {
-    ObjectNode o = Wire.object();
+    ObjectNode o = Json.object();
     if (catalog || u.has("DestinationType")) o.put("DestinationType", u.path("DestinationType").asText(""));
     copy(u, o, "DestinationNamespace", "DestinationPartition", "DestinationPeer");
     o.put("DestinationName", u.path("DestinationName").asText(""));
@@ -118,7 +118,7 @@ final class MeshWire {
   }
 
   private static ObjectNode objectOrEmpty(JsonNode from, String name) {
-    return from.get(name) instanceof ObjectNode o ? o : Wire.object();
+    return from.get(name) instanceof ObjectNode o ? o : Json.object();
   }
 
   private static void copy(JsonNode from, ObjectNode to, String... names) {
@@ -129,9 +129,9 @@ final class MeshWire {
 
   /** A kept object; the catalog only holds what local/MeshFields wrote, or a checked restore. */
   static ObjectNode parse(String json) {
-    if (json == null) return Wire.object();
+    if (json == null) return Json.object();
     try {
-      if (Wire.JSON.readTree(json) instanceof ObjectNode o) return o;
+      if (Json.MAPPER.readTree(json) instanceof ObjectNode o) return o;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the catalog holds a field that is not JSON: " + e.getOriginalMessage(), e);
     }

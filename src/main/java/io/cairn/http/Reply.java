@@ -1,7 +1,7 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cairn.rpc.QueryMeta;
+import io.cairn.endpoints.QueryMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

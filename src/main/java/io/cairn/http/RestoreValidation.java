@@ -2,6 +2,7 @@ package io.cairn.http;
 
 import io.cairn.checks.GoDuration;
 import io.cairn.state.HealthCheck;
+import io.cairn.state.Image;
 import io.cairn.state.KvEntry;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceInstance;
@@ -23,7 +24,7 @@ final class RestoreValidation {
   private RestoreValidation() {}
 
   /** Checks every record of one part; the first fault is a 400 naming the record and the field. */
-  static void records(StateStore.Image part) {
+  static void records(Image part) {
     require(part.index() >= 0, "index is negative");
     if (part.nodes() != null) nodes(part.nodes());
     if (part.services() != null) services(part.services());

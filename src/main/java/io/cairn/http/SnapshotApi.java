@@ -1,10 +1,11 @@
 package io.cairn.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cairn.rpc.QueryOptions;
-import io.cairn.rpc.QueryResult;
-import io.cairn.rpc.WriteOptions;
+import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.WriteOptions;
 import io.cairn.state.Command;
+import io.cairn.state.Image;
 import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
@@ -47,7 +48,7 @@ final class SnapshotApi {
     QueryOptions asked = req.queryOptions();
     // Not a blocking read (as in Consul): only the read mode and datacenter apply.
     QueryOptions once = new QueryOptions(asked.consistency(), 0, null, asked.token(), asked.datacenter());
-    QueryResult<StateStore.Image> r = ctx.endpoints().read(once, (s, ws) -> new Indexed<>(s.lastIndex(), s.image().forBackup()));
+    QueryResult<Image> r = ctx.endpoints().read(once, (s, ws) -> new Indexed<>(s.lastIndex(), s.image().forBackup()));
     var doc = Wire.object();
     doc.put("Format", FORMAT);
     doc.put("Index", r.value().index());

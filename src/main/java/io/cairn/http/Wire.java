@@ -1,10 +1,7 @@
 package io.cairn.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.state.HealthCheck;
@@ -24,13 +21,12 @@ import java.util.Map;
 final class Wire {
   // Jackson's default buffer pool is per thread; every request here runs on a fresh virtual
   // thread, so a shared pool is what lets the buffers be reused at all.
-  static final ObjectMapper JSON = JsonMapper.builder(
-      JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
+  static final ObjectMapper JSON = Json.MAPPER;
 
   private Wire() {}
 
   static ObjectNode object() {
-    return JSON.createObjectNode();
+    return Json.object();
   }
 
   static ArrayNode array() {

@@ -1,32 +1,30 @@
 package io.cairn.raft;
 
 import io.cairn.state.Command;
+import io.cairn.state.Image;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.apache.ratis.io.MD5Hash;
-import org.apache.ratis.server.raftlog.RaftLog;
-import org.apache.ratis.server.storage.FileInfo;
-import org.apache.ratis.statemachine.SnapshotInfo;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -34,7 +32,10 @@ import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
@@ -118,7 +119,7 @@ final class CairnStateMachine extends BaseStateMachine {
     SingleFileSnapshotInfo snap = storage.loadLatestSnapshot();
     if (snap == null) return;
     File file = snap.getFile().getPath().toFile();
-    StateStore.Image image;
+    Image image;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()))) {
       image = CommandCodec.readImage(in);
     } catch (LogFormatException e) {
@@ -219,7 +220,7 @@ final class CairnStateMachine extends BaseStateMachine {
     }
     TermIndex last = getLastAppliedTermIndex();
     if (last == null || last.getIndex() < 0 || System.nanoTime() - nextAttemptNanos < 0) return RaftLog.INVALID_LOG_INDEX;
-    StateStore.Image image = store.image();
+    Image image = store.image();
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
     writing = new SnapshotWrite(last, file, tmp, image.kv().size(),
@@ -253,7 +254,7 @@ final class CairnStateMachine extends BaseStateMachine {
   }
 
   /** Writes the image and syncs it to disk, so the log it replaces may be purged; returns its MD5. */
-  private static MD5Hash writeSynced(StateStore.Image image, File tmp) {
+  private static MD5Hash writeSynced(Image image, File tmp) {
     try (FileChannel ch = FileChannel.open(tmp.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       MessageDigest digest = MessageDigest.getInstance("MD5");

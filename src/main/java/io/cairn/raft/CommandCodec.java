@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.state.Command;
+import io.cairn.state.Image;
 import io.cairn.state.Outcome;
 import io.cairn.state.StateStore;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class CommandCodec {
       .build();
   private static final ObjectWriter COMMAND_WRITER = JSON.writerFor(Command.class);
   private static final ObjectReader COMMAND_READER = JSON.readerFor(Command.class);
-  private static final ObjectReader IMAGE_READER = JSON.readerFor(StateStore.Image.class);
+  private static final ObjectReader IMAGE_READER = JSON.readerFor(Image.class);
   /** Outcomes travel in Raft replies, never in the log: a newer leader's extra field is no harm. */
   private static final ObjectReader OUTCOMES_READER = JSON.readerFor(new TypeReference<List<Outcome>>() {})
       .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -166,7 +167,7 @@ final class CommandCodec {
   }
 
   /** Writes the image, header first, and flushes; leaves {@code out} open (the caller still syncs it). */
-  static void writeImage(StateStore.Image image, OutputStream out) throws IOException {
+  static void writeImage(Image image, OutputStream out) throws IOException {
     JsonGenerator raw = FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     try (JsonGenerator g = new HeaderWriter(raw, false)) {
       JSON.writeValue(g, image);
@@ -174,13 +175,13 @@ final class CommandCodec {
   }
 
   /** Reads an image, strictly; one without a header is format 0, as for log entries. */
-  static StateStore.Image readImage(InputStream in) throws LogFormatException {
+  static Image readImage(InputStream in) throws LogFormatException {
     Header h = Header.UNREAD;
     try (JsonParser p = JSON.createParser(in)) {
       h = readHeader(p, false);
       if (h.format() > FORMAT) throw newer(h);
       if (p.currentToken() != JsonToken.FIELD_NAME) throw new LogFormatException(h.format(), false, "an empty image");
-      StateStore.Image image = IMAGE_READER.readValue(p);
+      Image image = IMAGE_READER.readValue(p);
       expectEnd(p, h);
       return image;
     } catch (LogFormatException e) {

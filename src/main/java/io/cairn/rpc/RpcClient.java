@@ -39,14 +39,14 @@ public final class RpcClient {
   }
 
   /** The other side does not know this call: a server of an older version. */
-  static final class NoSuchRpcException extends IOException {
+  public static final class NoSuchRpcException extends IOException {
     NoSuchRpcException(String message) {
       super(message);
     }
   }
 
   /** The other side has no leader to serve this right now. */
-  static final class NoLeaderIOException extends IOException {
+  public static final class NoLeaderIOException extends IOException {
     NoLeaderIOException(String message) {
       super(message);
     }

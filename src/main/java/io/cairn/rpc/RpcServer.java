@@ -163,7 +163,4 @@ public final class RpcServer implements AutoCloseable {
       LOG.warn("stopping RPC: {}", e.toString());
     }
   }
-
-  /** Answer of /rpc/apply. */
-  public record Applied(io.cairn.state.Outcome outcome) {}
 }

@@ -47,7 +47,7 @@ public sealed interface Command {
   /** A node left on purpose: it is deregistered, and remembered as "left" for `members`. */
   record NodeLeft(String node, String address) implements Command {}
 
-  /** Fire a user event: kept among the last {@code StateStore.MAX_EVENTS} for every agent to list. */
+  /** Fire a user event: kept among the last {@code UserEvent.MAX_KEPT} for every agent to list. */
   record EventFire(UserEvent event) implements Command {}
 
   /** KV operations applied all together or not at all. */
@@ -92,7 +92,7 @@ public sealed interface Command {
   record Once(String requestId, Command command) implements Command {}
 
   /** Replaces the whole state with a saved image ({@code cairn snapshot restore}). */
-  record Restore(StateStore.Image image) implements Command {}
+  record Restore(Image image) implements Command {}
 
   /**
    * One part of a backup restored in parts, so that no log entry (and no request) has to hold
@@ -101,7 +101,7 @@ public sealed interface Command {
    * valid as a whole. A part sent again (a resend) is answered as applied and changes nothing,
    * so parts need no request id.
    */
-  record RestoreChunk(String restoreId, int seq, StateStore.Image part, boolean last) implements Command {}
+  record RestoreChunk(String restoreId, int seq, Image part, boolean last) implements Command {}
 
   /** Drops an unfinished restore in parts (its upload failed); nothing else changes. */
   record RestoreAbort(String restoreId) implements Command {}

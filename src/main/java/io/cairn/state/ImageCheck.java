@@ -14,7 +14,7 @@ final class ImageCheck {
   private ImageCheck() {}
 
   /** What is wrong with the image, in a user's words; null if nothing. */
-  static String problem(StateStore.Image img) {
+  static String problem(Image img) {
     if (img == null) return "no image";
     Set<String> keys = new HashSet<>();
     for (KvEntry e : list(img.kv())) {
@@ -63,7 +63,7 @@ final class ImageCheck {
     for (UserEvent e : list(img.events())) {
       if (e == null || e.id() == null || e.name() == null) return "an event has no ID or name";
     }
-    if (list(img.events()).size() > StateStore.MAX_EVENTS) return "more than " + StateStore.MAX_EVENTS + " events";
+    if (list(img.events()).size() > UserEvent.MAX_KEPT) return "more than " + UserEvent.MAX_KEPT + " events";
     for (Map.Entry<String, String> l : map(img.leftNodes()).entrySet()) {
       if (l.getKey() == null || l.getValue() == null) return "a departed node has no name";
     }

@@ -60,7 +60,7 @@ public final class ImageParts {
   }
 
   /** Adds every record of an image (a part that arrived). */
-  void append(StateStore.Image part) {
+  void append(Image part) {
     if (part.kv() != null) kv.addAll(part.kv());
     if (part.kvTombstones() != null) tombstones.putAll(part.kvTombstones());
     reapedFloor(part.kvReapedFloor());
@@ -73,8 +73,8 @@ public final class ImageParts {
   }
 
   /** What has been collected, as an image of its own (a copy: collecting may go on). */
-  public StateStore.Image image() {
-    return new StateStore.Image(0, new ArrayList<>(kv), new TreeMap<>(tombstones), reapedFloor, 0, new ArrayList<>(nodes),
+  public Image image() {
+    return new Image(0, new ArrayList<>(kv), new TreeMap<>(tombstones), reapedFloor, 0, new ArrayList<>(nodes),
         new ArrayList<>(services), new ArrayList<>(checks), new LinkedHashMap<>(), new TreeMap<>(sessions),
         new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null);
   }

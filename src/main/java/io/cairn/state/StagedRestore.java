@@ -3,7 +3,7 @@ package io.cairn.state;
 import java.util.function.Function;
 
 /**
- * A backup being restored in parts ({@link Command.RestoreChunk}): at most one at a time, and
+ * A backup being restored in parts (the restore-chunk command): at most one at a time, and
  * what has arrived of it. It is replicated state like any other (it is in the snapshot image),
  * so a server restarted midway, or one that installs the leader's snapshot, finishes the same
  * restore as the others.
@@ -20,22 +20,21 @@ public final class StagedRestore {
    * in order; a part sent again is answered and adds nothing. The last hands everything that
    * arrived to {@code replace} and answers with what it says.
    */
-  Outcome accept(Command.RestoreChunk part, Function<StateStore.Image, Outcome> replace) {
-    String id = part.restoreId();
-    if (id == null || id.isEmpty() || part.part() == null) return Outcome.error("Invalid snapshot part: no restore ID or content");
+  Outcome accept(String id, int seq, Image part, boolean last, Function<Image, Outcome> replace) {
+    if (id == null || id.isEmpty() || part == null) return Outcome.error("Invalid snapshot part: no restore ID or content");
     boolean ours = id.equals(restoreId);
-    if (ours && part.seq() < nextSeq || !ours && id.equals(finished)) return Outcome.OK;  // a resend
-    if (part.seq() == 0) {
+    if (ours && seq < nextSeq || !ours && id.equals(finished)) return Outcome.OK;  // a resend
+    if (seq == 0) {
       start(id);
     } else if (!ours) {
       return Outcome.error("No restore \"" + id + "\" is under way");
-    } else if (part.seq() != nextSeq) {
-      return Outcome.error("Part " + part.seq() + " of restore \"" + id + "\" came before part " + nextSeq);
+    } else if (seq != nextSeq) {
+      return Outcome.error("Part " + seq + " of restore \"" + id + "\" came before part " + nextSeq);
     }
-    parts.append(part.part());
+    parts.append(part);
     nextSeq++;
-    if (!part.last()) return Outcome.OK;
-    StateStore.Image whole = parts.image();
+    if (!last) return Outcome.OK;
+    Image whole = parts.image();
     drop();
     finished = id;
     return replace.apply(whole);
@@ -59,14 +58,12 @@ public final class StagedRestore {
 
   // --- snapshots ---
 
-  public record Image(String restoreId, int nextSeq, StateStore.Image parts) {}
-
   /** The restore under way, or null if none. */
-  Image image() {
-    return restoreId == null ? null : new Image(restoreId, nextSeq, parts.image());
+  Image.Staged image() {
+    return restoreId == null ? null : new Image.Staged(restoreId, nextSeq, parts.image());
   }
 
-  void restore(Image img) {
+  void restore(Image.Staged img) {
     drop();
     finished = null;
     if (img == null) return;

@@ -18,7 +18,6 @@ import java.util.function.Supplier;
  */
 public final class StateStore {
   /** Like a Consul agent's event buffer: the most recent events, oldest first. */
-  public static final int MAX_EVENTS = 256;
   static final int MAX_LEFT_NODES = 1024;
   /**
    * Request ids remembered for de-duplication, by count (see docs/write-path.md): a resend
@@ -131,7 +130,7 @@ public final class StateStore {
       }
       case Command.EventFire e -> {
         events.addLast(e.event().at(index));
-        if (events.size() > MAX_EVENTS) events.removeFirst();
+        if (events.size() > UserEvent.MAX_KEPT) events.removeFirst();
         ch.touch(Topic.Table.EVENTS);
         yield Outcome.OK;
       }
@@ -142,7 +141,8 @@ public final class StateStore {
       }
       case Command.Noop n -> Outcome.OK;
       case Command.Restore r -> replaceWith(r.image(), ch);
-      case Command.RestoreChunk part -> staged.accept(part, whole -> replaceWith(whole, ch));
+      case Command.RestoreChunk part -> staged.accept(part.restoreId(), part.seq(), part.part(), part.last(),
+          whole -> replaceWith(whole, ch));
       case Command.RestoreAbort a -> {
         staged.abort(a.restoreId());
         yield Outcome.OK;
@@ -440,26 +440,6 @@ public final class StateStore {
   }
 
   // --- snapshots ---
-
-  /**
-   * Everything needed to rebuild this store exactly, indexes included, so that a server
-   * restarted from it reports what the others report. Taken under the read lock: consistent.
-   */
-  public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor,
-                      long kvRestoreFloor, List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
-                      LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
-                      LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes,
-                      StagedRestore.Image staged) {
-
-    /**
-     * The image as a backup ({@code /v1/snapshot}): without the request ids remembered for
-     * de-duplication, which belong to the requests in flight on this cluster, not to its data.
-     */
-    public Image forBackup() {
-      return new Image(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks,
-          new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null);
-    }
-  }
 
   public Image image() {
     return locked(() -> {

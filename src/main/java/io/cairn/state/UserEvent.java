@@ -7,6 +7,9 @@ package io.cairn.state;
  */
 public record UserEvent(String id, String name, byte[] payload, String nodeFilter, String serviceFilter,
                         String tagFilter, long ltime) {
+  /** How many of the latest events the store keeps for every agent to list (Consul's agents keep 256). */
+  public static final int MAX_KEPT = 256;
+
   public UserEvent {
     payload = payload == null ? new byte[0] : payload;
     nodeFilter = nodeFilter == null ? "" : nodeFilter;

@@ -15,7 +15,7 @@ class HclTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static ObjectNode parse(String hcl) throws Hcl.ParseException {
+    private static ObjectNode parse(String hcl) throws HclParseException {
         return Hcl.parse(hcl, "test.hcl");
     }
 
@@ -29,7 +29,7 @@ class HclTest {
 
     private static void assertError(String hcl, String expectedMessage) {
         assertThatThrownBy(() -> parse(hcl))
-                .isInstanceOf(Hcl.ParseException.class)
+                .isInstanceOf(HclParseException.class)
                 .hasMessage(expectedMessage);
     }
 
@@ -308,7 +308,7 @@ class HclTest {
 
     @Test
     void exceptionExposesLineColumnAndReason() {
-        Hcl.ParseException e = catchParse("a = 1\n\tb = ");
+        HclParseException e = catchParse("a = 1\n\tb = ");
         assertThat(e.line()).isEqualTo(2);
         assertThat(e.column()).isEqualTo(6);
         assertThat(e.reason()).isEqualTo("expected value, found end of input");
@@ -337,15 +337,15 @@ class HclTest {
     void nestingBeyondOneHundredLevelsIsAnErrorNotAStackOverflow() {
         assertError("a {".repeat(101) + "}".repeat(101), "test.hcl:1:303: nesting deeper than 100 levels");
         assertThatThrownBy(() -> parse("a = " + "[".repeat(1_000_000)))
-                .isInstanceOf(Hcl.ParseException.class).hasMessageContaining("nesting deeper than 100 levels");
+                .isInstanceOf(HclParseException.class).hasMessageContaining("nesting deeper than 100 levels");
         assertThatThrownBy(() -> parse("a = " + "{ b = ".repeat(1_000_000)))
-                .isInstanceOf(Hcl.ParseException.class).hasMessageContaining("nesting deeper than 100 levels");
+                .isInstanceOf(HclParseException.class).hasMessageContaining("nesting deeper than 100 levels");
     }
 
     @Test
     void blockLabelsCountTowardTheNestingLimit() {
         assertThatThrownBy(() -> parse("a " + "l ".repeat(200) + "{}"))
-                .isInstanceOf(Hcl.ParseException.class).hasMessageContaining("nesting deeper than 100 levels");
+                .isInstanceOf(HclParseException.class).hasMessageContaining("nesting deeper than 100 levels");
     }
 
     // ---- robustness ---------------------------------------------------------------------------
@@ -366,7 +366,7 @@ class HclTest {
                 ObjectNode tree = Hcl.parse(input, "fuzz.hcl");
                 assertThat(tree).isNotNull();
                 JSON.writeValueAsString(tree); // whatever we accept must be serialisable as JSON
-            } catch (Hcl.ParseException e) {
+            } catch (HclParseException e) {
                 assertThat(e.getMessage()).matches("fuzz\\.hcl:\\d+:\\d+: [^\\n\\r]+");
             } catch (Throwable t) {
                 fail("round " + round + " threw " + t + " for input: " + JSON.valueToTree(input), t);
@@ -383,7 +383,7 @@ class HclTest {
             for (int i = 0; i < length; i++) input.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
             try {
                 Hcl.parse(input.toString(), "garbage");
-            } catch (Hcl.ParseException e) {
+            } catch (HclParseException e) {
                 assertThat(e.getMessage()).matches("garbage:\\d+:\\d+: [^\\n\\r]+");
             } catch (Throwable t) {
                 fail("round " + round + " threw " + t + " for input: " + JSON.valueToTree(input.toString()), t);
@@ -409,10 +409,10 @@ class HclTest {
         return s.toString();
     }
 
-    private static Hcl.ParseException catchParse(String hcl) {
+    private static HclParseException catchParse(String hcl) {
         try {
             parse(hcl);
-        } catch (Hcl.ParseException e) {
+        } catch (HclParseException e) {
             return e;
         }
         throw new AssertionError("expected a ParseException for: " + hcl);

@@ -1,7 +1,8 @@
 package io.cairn.arch;
 
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -9,8 +10,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the import direction of DESIGN.md: cli → agent → http, dns → rpc → local, checks,
- * membership → raft → state. Within the middle layer, local may use checks (it owns the
+ * Holds the import direction of docs/packages.md: cli → agent → http, dns → endpoints →
+ * local, checks, membership → rpc → raft → state. Within the middle layer, local may use checks (it owns the
  * definitions the runners run), never the reverse.
  */
 class LayeringTest {
@@ -24,17 +25,38 @@ class LayeringTest {
         .layer("cli").definedBy("io.cairn.cli..")
         .layer("agent").definedBy("io.cairn.agent..")
         .layer("interfaces").definedBy("io.cairn.http..", "io.cairn.dns..")
-        .layer("rpc").definedBy("io.cairn.rpc..")
+        .layer("endpoints").definedBy("io.cairn.endpoints..")
         .layer("node").definedBy("io.cairn.local..", "io.cairn.checks..", "io.cairn.membership..")
+        .layer("rpc").definedBy("io.cairn.rpc..")
         .layer("raft").definedBy("io.cairn.raft..")
         .layer("state").definedBy("io.cairn.state..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("agent").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("interfaces").mayOnlyBeAccessedByLayers("cli", "agent")
-        .whereLayer("rpc").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces")
-        .whereLayer("node").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "rpc")
-        .whereLayer("raft").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "rpc", "node")
+        .whereLayer("endpoints").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces")
+        .whereLayer("node").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints")
+        .whereLayer("rpc").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints", "node")
+        .whereLayer("raft").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints", "node", "rpc")
         .check(CLASSES);
+  }
+
+  /** rpc/ is the transport: it knows no capability that uses it, nor Raft, nor the state. */
+  @Test
+  void rpcIsTransportOnly() {
+    noClasses().that().resideInAPackage("io.cairn.rpc..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.cairn.raft..", "io.cairn.state..", "io.cairn.endpoints..", "io.cairn.membership..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void httpNeverUsesRaft() {
+    noClasses().that().resideInAnyPackage("io.cairn.http..", "io.cairn.dns..")
+        .should().dependOnClassesThat().resideInAPackage("io.cairn.raft..").check(CLASSES);
+  }
+
+  @Test
+  void noClassCyclesInsideAPackage() {
+    assertThat(ClassCycles.within(CLASSES)).isEmpty();
   }
 
   @Test
@@ -63,6 +85,14 @@ class LayeringTest {
   void stateIsPure() {
     noClasses().that().resideInAPackage("io.cairn.state..").should().dependOnClassesThat()
         .resideInAnyPackage("java.net..", "java.nio.file..", "java.io..", "java.time..", "org.slf4j..")
+        .check(CLASSES);
+  }
+
+  /** Time comes into the state store as a parameter: it never reads a clock. */
+  @Test
+  void stateReadsNoClock() {
+    noClasses().that().resideInAPackage("io.cairn.state..").should()
+        .callMethod(System.class, "currentTimeMillis").orShould().callMethod(System.class, "nanoTime")
         .check(CLASSES);
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
+import io.cairn.state.Image;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.Session;
 import io.cairn.state.StateStore;
@@ -34,14 +35,14 @@ class RestoreValidationTest {
     return Wire.JSON.valueToTree(store.image());
   }
 
-  private static StateStore.Image read(ObjectNode json) throws Exception {
-    return Wire.JSON.readerFor(StateStore.Image.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+  private static Image read(ObjectNode json) throws Exception {
+    return Wire.JSON.readerFor(Image.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
   }
 
   private static void refused(Consumer<ObjectNode> breakIt, String expected) throws Exception {
     ObjectNode json = realImage();
     breakIt.accept(json);
-    StateStore.Image img = read(json);
+    Image img = read(json);
     assertThatThrownBy(() -> RestoreValidation.records(img)).isInstanceOf(ApiException.class)
         .hasMessageStartingWith("Invalid snapshot: ").hasMessageContaining(expected);
   }

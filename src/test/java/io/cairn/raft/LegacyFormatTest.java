@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.state.Command;
+import io.cairn.state.Image;
 import io.cairn.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class LegacyFormatTest {
 
   @Test
   void capturedFormat0SnapshotLoadsAsTheSameImage() throws IOException {
-    StateStore.Image image = CommandCodec.readImage(Files.newInputStream(V0.resolve("image.json")));
+    Image image = CommandCodec.readImage(Files.newInputStream(V0.resolve("image.json")));
     assertThat(image).usingRecursiveComparison().withStrictTypeChecking().ignoringActualNullFields()
         .ignoringFieldsMatchingRegexes(ADDED_SINCE).isEqualTo(LogSamples.image());
   }
@@ -64,7 +65,7 @@ class LegacyFormatTest {
 
   @Test
   void aServerOfThePreHeaderVersionReadsANewSnapshot() throws IOException {
-    StateStore.Image read = PRE_HEADER_READER.readValue(LogFormatGoldenTest.imageBytes(LogSamples.image()), StateStore.Image.class);
+    Image read = PRE_HEADER_READER.readValue(LogFormatGoldenTest.imageBytes(LogSamples.image()), Image.class);
     assertThat(read).usingRecursiveComparison().withStrictTypeChecking().isEqualTo(LogSamples.image());
   }
 }

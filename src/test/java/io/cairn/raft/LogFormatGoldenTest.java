@@ -3,6 +3,7 @@ package io.cairn.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.state.Command;
+import io.cairn.state.Image;
 import io.cairn.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +70,7 @@ class LogFormatGoldenTest {
 
   @Test
   void goldenImageDecodesToTheSample() throws IOException {
-    StateStore.Image decoded = CommandCodec.readImage(new ByteArrayInputStream(golden("image.json")));
+    Image decoded = CommandCodec.readImage(new ByteArrayInputStream(golden("image.json")));
     assertThat(decoded).usingRecursiveComparison().withStrictTypeChecking().isEqualTo(LogSamples.image());
   }
 
@@ -79,7 +80,7 @@ class LogFormatGoldenTest {
     assertThat(sampled).containsAll(Arrays.asList(Command.class.getPermittedSubclasses()));
   }
 
-  static byte[] imageBytes(StateStore.Image image) throws IOException {
+  static byte[] imageBytes(Image image) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CommandCodec.writeImage(image, out);
     return out.toByteArray();

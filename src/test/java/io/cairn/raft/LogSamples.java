@@ -3,6 +3,7 @@ package io.cairn.raft;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
+import io.cairn.state.Image;
 import io.cairn.state.KvEntry;
 import io.cairn.state.Locality;
 import io.cairn.state.Node;
@@ -60,10 +61,10 @@ final class LogSamples {
   }
 
   /**
-   * The snapshot image sample. When {@link StateStore.Image} gains a field, give it a value
+   * The snapshot image sample. When {@link Image} gains a field, give it a value
    * here, then regenerate the golden files on purpose (docs/log-format.md).
    */
-  static StateStore.Image image() {
+  static Image image() {
     LinkedHashMap<String, Outcome> recent = new LinkedHashMap<>();
     recent.put("req-1", Outcome.OK);
     recent.put("req-2", Outcome.error("invalid session \"x\""));
@@ -80,14 +81,14 @@ final class LogSamples {
     LinkedHashMap<String, Long> tables = new LinkedHashMap<>();
     tables.put("KV", 114L);
     tables.put("NODES", 4L);
-    StateStore.Image part = new StateStore.Image(0, List.of(kvEntry()), Map.of(), 0, 0, List.of(), List.of(), List.of(),
+    Image part = new Image(0, List.of(kvEntry()), Map.of(), 0, 0, List.of(), List.of(), List.of(),
         null, Map.of(), null, List.of(), null, null);
-    return new StateStore.Image(120, List.of(kvEntry()), tombstones, 90, 80,
+    return new Image(120, List.of(kvEntry()), tombstones, 90, 80,
         List.of(new Node("0f1e2d3c-0000-4000-8000-000000000001", "node-1", "10.0.0.5", "dc1",
             Map.of("lan", "10.0.0.5"), Map.of("rack", "r1"), 3, 4)),
         List.of(meshService()), List.of(definedCheck(), nodeCheck()), recent, sessions, left,
         List.of(event()), new TopicIndexes.Image(tables, Map.of("web", 10L), Map.of("node-1", 12L)),
-        new StagedRestore.Image("restore-1", 1, part));
+        new Image.Staged("restore-1", 1, part));
   }
 
   private static Command.CatalogRegister catalogRegister() {

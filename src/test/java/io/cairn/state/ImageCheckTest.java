@@ -38,7 +38,7 @@ class ImageCheckTest {
   private static void refused(Consumer<ObjectNode> breakIt, String expected) throws Exception {
     ObjectNode json = realImage();
     breakIt.accept(json);
-    StateStore.Image img = JSON.treeToValue(json, StateStore.Image.class);
+    Image img = JSON.treeToValue(json, Image.class);
     assertThat(ImageCheck.problem(img)).contains(expected);
     StateStore target = new StateStore();
     target.apply(1, new Command.KvSet("keep", new byte[] {1}, 0, null));
@@ -48,7 +48,7 @@ class ImageCheckTest {
 
   @Test
   void aRealStoresImageHasNoProblem() throws Exception {
-    assertThat(ImageCheck.problem(JSON.treeToValue(realImage(), StateStore.Image.class))).isNull();
+    assertThat(ImageCheck.problem(JSON.treeToValue(realImage(), Image.class))).isNull();
   }
 
   @Test

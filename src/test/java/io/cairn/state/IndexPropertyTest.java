@@ -55,14 +55,14 @@ class IndexPropertyTest {
 
     StateStore whole = new StateStore();
     StateStore restarted = null;
-    List<StateStore.Image> backups = new ArrayList<>();
+    List<Image> backups = new ArrayList<>();
     long index = 5;
     java.util.ArrayDeque<Command> queued = new java.util.ArrayDeque<>();
     for (int i = 0; i < commands.size(); i++) {
       index += 1 + rnd.nextInt(3);
       Command c = queued.isEmpty() ? commands.get(i) : queued.poll();
       if (c instanceof Command.Noop && !backups.isEmpty() && rnd.nextInt(3) == 0) {
-        StateStore.Image backup = backups.get(rnd.nextInt(backups.size()));
+        Image backup = backups.get(rnd.nextInt(backups.size()));
         if (rnd.nextBoolean()) {
           c = new Command.Restore(backup);
         } else {
@@ -80,7 +80,7 @@ class IndexPropertyTest {
       if (restarted != null) restarted.apply(index, c);
       if (i == cut) {
         restarted = new StateStore();
-        restarted.restore(JSON.readValue(JSON.writeValueAsBytes(whole.image()), StateStore.Image.class));
+        restarted.restore(JSON.readValue(JSON.writeValueAsBytes(whole.image()), Image.class));
       }
     }
     for (NamedRead r : reads()) {
@@ -94,12 +94,12 @@ class IndexPropertyTest {
   }
 
   /** A backup in three parts: KV, then nodes and services, then checks and everything else. */
-  private static List<Command.RestoreChunk> inParts(String id, StateStore.Image b) {
-    StateStore.Image kv = new StateStore.Image(0, b.kv(), b.kvTombstones(), b.kvReapedFloor(), 0, List.of(), List.of(),
+  private static List<Command.RestoreChunk> inParts(String id, Image b) {
+    Image kv = new Image(0, b.kv(), b.kvTombstones(), b.kvReapedFloor(), 0, List.of(), List.of(),
         List.of(), null, Map.of(), null, List.of(), null, null);
-    StateStore.Image catalog = new StateStore.Image(0, List.of(), Map.of(), 0, 0, b.nodes(), b.services(),
+    Image catalog = new Image(0, List.of(), Map.of(), 0, 0, b.nodes(), b.services(),
         List.of(), null, Map.of(), null, List.of(), null, null);
-    StateStore.Image rest = new StateStore.Image(0, List.of(), Map.of(), 0, 0, List.of(), List.of(),
+    Image rest = new Image(0, List.of(), Map.of(), 0, 0, List.of(), List.of(),
         b.checks(), null, b.sessions(), b.leftNodes(), b.events(), null, null);
     return List.of(new Command.RestoreChunk(id, 0, kv, false), new Command.RestoreChunk(id, 1, catalog, false),
         new Command.RestoreChunk(id, 2, rest, true));

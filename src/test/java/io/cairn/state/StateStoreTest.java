@@ -286,9 +286,9 @@ class StateStoreTest {
   @Test
   void anInvalidRestoreIsRefusedAndChangesNothing() {
     apply(new Command.KvSet("keep", bytes("1"), 0, null));
-    StateStore.Image good = store.image();
+    Image good = store.image();
     Node nameless = new Node("", null, "10.0.0.1", "dc1", Map.of(), Map.of(), 1, 1);
-    StateStore.Image bad = new StateStore.Image(good.index(), List.of(), Map.of(), 0, 0, List.of(nameless), List.of(),
+    Image bad = new Image(good.index(), List.of(), Map.of(), 0, 0, List.of(nameless), List.of(),
         List.of(), null, Map.of(), null, List.of(), null, null);
     Outcome o = apply(new Command.Restore(bad));
     assertThat(o.error()).contains("node has no name");
@@ -313,7 +313,7 @@ class StateStoreTest {
   @Test
   void backupsLeaveOutRequestIdsAndARestoreKeepsThisClustersOwn() {
     apply(new Command.Once("req-1", new Command.KvSet("k", bytes("1"), 0, 0L)));
-    StateStore.Image backup = store.image().forBackup();
+    Image backup = store.image().forBackup();
     assertThat(backup.recentRequests()).isEmpty();
     store.apply(++index, new Command.Restore(backup));
     // A resend of a request applied before the restore is still answered, not applied again.
@@ -321,8 +321,8 @@ class StateStoreTest {
     assertThat(store.image().recentRequests()).containsKey("req-1");
   }
 
-  private static StateStore.Image part(List<KvEntry> kv, List<Node> nodes) {
-    return new StateStore.Image(0, kv, Map.of(), 0, 0, nodes, List.of(), List.of(), null, Map.of(), null, List.of(), null, null);
+  private static Image part(List<KvEntry> kv, List<Node> nodes) {
+    return new Image(0, kv, Map.of(), 0, 0, nodes, List.of(), List.of(), null, Map.of(), null, List.of(), null, null);
   }
 
   private static KvEntry entry(String key) {

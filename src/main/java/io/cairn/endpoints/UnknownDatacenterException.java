@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 /** A request named a datacenter this agent has no path to: Consul answers 500 "No path to datacenter". */
 public final class UnknownDatacenterException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 import io.cairn.checks.GoDuration;
 import io.cairn.state.Command;

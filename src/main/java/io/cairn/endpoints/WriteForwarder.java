@@ -1,5 +1,6 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
+import io.cairn.rpc.RpcClient;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import java.io.IOException;
@@ -119,7 +120,7 @@ final class WriteForwarder {
   private Outcomes oneByOne(String leader, List<Pending> ps) throws IOException {
     List<Outcome> outcomes = new ArrayList<>();
     for (Pending p : ps) {
-      outcomes.add(rpc.post(leader, "/rpc/apply", p.command(), RpcServer.Applied.class, timeout, true).outcome());
+      outcomes.add(rpc.post(leader, "/rpc/apply", p.command(), Applied.class, timeout, true).outcome());
     }
     return new Outcomes(outcomes);
   }

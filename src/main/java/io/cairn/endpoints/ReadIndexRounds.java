@@ -1,5 +1,6 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
+import io.cairn.rpc.NoLeaderException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 /** Where a write goes and on whose behalf: the datacenter ({@code ?dc=}) and the ACL token. */
 public record WriteOptions(String datacenter, String token) {

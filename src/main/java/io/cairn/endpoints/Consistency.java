@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 /** Consul's read modes: {@code ?stale}, default, {@code ?consistent}. */
 public enum Consistency { STALE, DEFAULT, CONSISTENT }

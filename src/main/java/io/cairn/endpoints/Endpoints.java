@@ -1,7 +1,10 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 import io.cairn.raft.NotLeaderException;
 import io.cairn.raft.RaftNode;
+import io.cairn.rpc.Ack;
+import io.cairn.rpc.NoLeaderException;
+import io.cairn.rpc.RpcClient;
 import io.cairn.state.Command;
 import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
@@ -200,19 +203,19 @@ public final class Endpoints {
   }
 
   /** A write forwarded by another server: apply it if this one leads; never forward twice. */
-  RpcServer.Applied applyForwarded(Command command, boolean forwarded) {
+  Applied applyForwarded(Command command, boolean forwarded) {
     RaftNode r = raft;
     if (forwarded) {
       if (r == null || !r.isLeader()) throw new NoLeaderException();
       try {
-        return new RpcServer.Applied(inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT));
+        return new Applied(inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT));
       } catch (NotLeaderException e) {
         throw new NoLeaderException();
       } catch (IllegalArgumentException e) {
-        return new RpcServer.Applied(Outcome.error(e.getMessage()));
+        return new Applied(Outcome.error(e.getMessage()));
       }
     }
-    return new RpcServer.Applied(write(command));
+    return new Applied(write(command));
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;

@@ -1,5 +1,6 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
+import io.cairn.rpc.RpcServer;
 import io.cairn.state.Command;
 import io.cairn.state.WatchSet;
 

@@ -1,7 +1,7 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
-import io.cairn.membership.ServerList;
 import io.cairn.local.CatalogPort;
+import io.cairn.membership.ServerList;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.NodeServices;
@@ -30,7 +30,7 @@ public final class ClientCatalogPort implements CatalogPort {
     // One request id for every server tried: a resend elsewhere must not apply twice.
     Command once = command instanceof Command.Once ? command : new Command.Once(java.util.UUID.randomUUID().toString(), command);
     try {
-      return servers.call("/rpc/apply", once, RpcServer.Applied.class).outcome();
+      return servers.call("/rpc/apply", once, Applied.class).outcome();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

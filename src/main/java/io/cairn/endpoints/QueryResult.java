@@ -1,4 +1,4 @@
-package io.cairn.rpc;
+package io.cairn.endpoints;
 
 /** A read's value and its meta. */
 public record QueryResult<T>(T value, QueryMeta meta) {}
