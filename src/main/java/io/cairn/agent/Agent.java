@@ -6,9 +6,10 @@ import io.cairn.dns.CatalogView;
 import io.cairn.dns.DnsHandler;
 import io.cairn.dns.DnsServer;
 import io.cairn.dns.RemoteCatalogView;
-import io.cairn.endpoints.CatalogViewQuery;
 import io.cairn.endpoints.ClientCatalogPort;
+import io.cairn.endpoints.Cluster;
 import io.cairn.endpoints.Endpoints;
+import io.cairn.endpoints.RemoteCluster;
 import io.cairn.endpoints.ServerCatalogPort;
 import io.cairn.http.AgentControl;
 import io.cairn.http.ApiContext;
@@ -23,7 +24,6 @@ import io.cairn.membership.ServerInfo;
 import io.cairn.rpc.RpcClient;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
-import io.cairn.state.WatchSet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -121,12 +121,11 @@ public final class Agent implements AgentControl, AutoCloseable {
     antiEntropy.start();
   }
 
-  /** Stage 3: the HTTP API (a server also serves it to client agents on its RPC port). */
+  /** Stage 3: the HTTP API; on a client agent it reaches the cluster through a server, typed. */
   private void startHttp() throws Exception {
-    http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()),
-        new ApiContext(endpoints, local, this, client == null ? null : client.servers()));
+    Cluster cluster = server != null ? endpoints : new RemoteCluster(client.servers(), config.datacenter());
+    http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()), new ApiContext(cluster, local, this));
     http.start();
-    if (server != null && server.rpcServer() != null) server.rpcServer().servePublicApi(http.handler(), http.errorHandler());
   }
 
   /** Stage 4: DNS, answered from the store on a server and through a server on a client. */

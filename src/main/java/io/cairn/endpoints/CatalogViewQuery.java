@@ -1,13 +1,10 @@
 package io.cairn.endpoints;
 
-import io.cairn.state.CheckStatus;
-import io.cairn.state.HealthCheck;
 import io.cairn.state.Indexed;
 import io.cairn.state.Node;
 import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.StateStore;
-import io.cairn.state.WatchSet;
 import java.util.List;
 import java.util.Map;
 

@@ -1,21 +1,52 @@
 package io.cairn.endpoints;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cairn.rpc.Ack;
 import io.cairn.rpc.RpcServer;
 import io.cairn.state.Command;
 import io.cairn.state.WatchSet;
+import java.time.Duration;
 
-/** The calls a server's {@link Endpoints} serve on the RPC port: forwarded writes, read barriers, reads for clients. */
+/**
+ * The calls a server's {@link Endpoints} serve on the RPC port: the typed reads and commands of
+ * client agents ({@link RemoteCluster}), and forwarded writes and read barriers between servers.
+ */
 public final class EndpointRoutes {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
   private EndpointRoutes() {}
 
   public static void register(RpcServer rpc, Endpoints endpoints) {
     rpc.register("/rpc/apply", Command.class, endpoints::applyForwarded);
     rpc.register("/rpc/apply-batch", WriteForwarder.Batch.class, (batch, fwd) -> endpoints.applyForwardedBatch(batch));
     rpc.register("/rpc/readindex", Object.class, (none, fwd) -> endpoints.leaderReadIndex());
+    rpc.register("/rpc/read", RemoteCluster.ReadRequest.class, (req, fwd) -> read(endpoints, req));
+    rpc.register("/rpc/raft-status", Object.class, (none, fwd) -> endpoints.raft());
     rpc.register("/rpc/node", ClientCatalogPort.NodeQuery.class, (q, fwd) -> nodeCatalog(endpoints, q.node()));
     rpc.register("/rpc/view", CatalogViewQuery.class,
         (q, fwd) -> CatalogViewQuery.answer(endpoints.store(), q, endpoints::isStopping));
     rpc.register("/rpc/session-renew", Endpoints.RenewRequest.class, (req, fwd) -> endpoints.renewOnLeader(req));
+    rpc.register("/rpc/session-renew-any", RemoteCluster.Id.class,
+        (req, fwd) -> new Endpoints.Renewed(endpoints.renewSession(req.id()).orElse(null)));
+    rpc.register("/rpc/remove-peer", RemoteCluster.Id.class, (req, fwd) -> {
+      endpoints.removePeer(req.id());
+      return Ack.OK;
+    });
+  }
+
+  /** A client agent's read, served as this server serves its own API's. */
+  private static RemoteCluster.ReadAnswer read(Endpoints endpoints, RemoteCluster.ReadRequest req) throws InterruptedException {
+    if (req.query() == null) throw new IllegalArgumentException("no read given");
+    QueryOptions opts = new QueryOptions(req.consistency() == null ? Consistency.DEFAULT : req.consistency(), req.minIndex(),
+        req.maxWaitMillis() > 0 ? Duration.ofMillis(req.maxWaitMillis()) : null, req.token() == null ? "" : req.token(), "");
+    return serve(endpoints, opts, req.query());
+  }
+
+  private static <T> RemoteCluster.ReadAnswer serve(Endpoints endpoints, QueryOptions opts, Query<T> query)
+      throws InterruptedException {
+    QueryResult<T> r = endpoints.read(opts, query);
+    return new RemoteCluster.ReadAnswer(JSON.valueToTree(query.toWire(r.value())), r.meta());
   }
 
   private static ClientCatalogPort.NodeCatalog nodeCatalog(Endpoints endpoints, String node) {

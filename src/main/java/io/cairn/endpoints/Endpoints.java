@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * not. Reads are served from this server's store: {@code ?stale} at once; default and
  * {@code ?consistent} after a ReadIndex barrier, so a follower answers as the leader would.
  */
-public final class Endpoints {
+public final class Endpoints implements Cluster {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READ_BARRIER_TIMEOUT = Duration.ofSeconds(5);
@@ -86,6 +87,11 @@ public final class Endpoints {
 
   public List<String> datacenters() {
     return List.of(datacenter);
+  }
+
+  @Override
+  public <T> QueryResult<T> read(QueryOptions opts, Query<T> query) throws InterruptedException {
+    return read(opts, query::run);
   }
 
   /** Serves a read of the state store, blocking per the options on what the read itself registers. */
@@ -319,6 +325,27 @@ public final class Endpoints {
     } catch (IOException e) {
       throw new IllegalStateException("removing raft peer " + id + " failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public RaftStatus raft() {
+    String leader = leaderId();
+    long last = store.lastIndex();
+    return new RaftStatus(leaderAddress(), leader == null ? "" : leader,
+        peers().stream().map(p -> new RaftStatus.Peer(p.id(), p.rpcAddress())).toList(), last, isLeader(), meta(last));
+  }
+
+  @Override
+  public Map<String, Double> gauges() {
+    Map<String, Double> g = new java.util.LinkedHashMap<>();
+    g.put("consul.raft.applied_index", (double) store.lastIndex());
+    g.put("consul.server.isLeader", isLeader() ? 1.0 : 0.0);
+    g.put("consul.raft.peers", (double) peers().size());
+    g.put("consul.kvs.entries", (double) store.kvSize());
+    g.put("consul.catalog.nodes", (double) store.nodes(new io.cairn.state.WatchSet()).value().size());
+    g.put("consul.catalog.services", (double) store.services(new io.cairn.state.WatchSet()).value().size());
+    g.put("consul.blocking_queries.watches", (double) store.openWatches());
+    return g;
   }
 
   public boolean isLeader() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.Query;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
@@ -29,7 +30,7 @@ final class CatalogApi {
   void register(Router r) {
     r.route("PUT", "/v1/catalog/register", (req, rest) -> write(req, registration(req)));
     r.route("PUT", "/v1/catalog/deregister", (req, rest) -> write(req, deregistration(req)));
-    r.route("GET", "/v1/catalog/datacenters", (req, rest) -> Reply.json(Wire.strings(ctx.endpoints().datacenters())));
+    r.route("GET", "/v1/catalog/datacenters", (req, rest) -> Reply.json(Wire.strings(ctx.cluster().datacenters())));
     r.route("GET", "/v1/catalog/nodes", this::nodes);
     r.route("GET", "/v1/catalog/services", this::services);
     r.route("GET", "/v1/catalog/service/", this::service);
@@ -38,7 +39,7 @@ final class CatalogApi {
   }
 
   private Reply write(ApiRequest req, Command c) {
-    Outcome o = ctx.endpoints().write(c, req.writeOptions());
+    Outcome o = ctx.cluster().write(c, req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(true);
   }
@@ -53,7 +54,7 @@ final class CatalogApi {
     List<HealthCheck> checks = new ArrayList<>();
     for (Fields c : checkFields) checks.add(check(node, c));
     String dc = f.text("Datacenter");
-    if (dc == null || dc.isEmpty()) dc = ctx.endpoints().datacenter();
+    if (dc == null || dc.isEmpty()) dc = ctx.cluster().datacenter();
     return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), dc,
         f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
   }
@@ -96,7 +97,7 @@ final class CatalogApi {
 
   private Reply nodes(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<Node>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodes(ws));
+    QueryResult<List<Node>> r = ctx.cluster().read(req.queryOptions(), new Query.Nodes());
     ArrayNode out = Wire.array();
     for (Node n : r.value()) if (filters.matches(n)) out.add(Wire.node(n));
     return Reply.json(out, r.meta());
@@ -106,7 +107,7 @@ final class CatalogApi {
     Filters filters = Filters.of(req);
     if (!filters.nodeMeta().isEmpty()) {
       // Filtering by node meta needs the instances, not just the names.
-      QueryResult<List<NodeServices>> nodes = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodesWithServices(ws));
+      QueryResult<List<NodeServices>> nodes = ctx.cluster().read(req.queryOptions(), new Query.NodesWithServices());
       ObjectNode out = Wire.object();
       for (NodeServices ns : nodes.value()) {
         if (!filters.matches(ns.node())) continue;
@@ -117,7 +118,7 @@ final class CatalogApi {
       }
       return Reply.json(out, nodes.meta());
     }
-    QueryResult<Map<String, List<String>>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.services(ws));
+    QueryResult<Map<String, List<String>>> r = ctx.cluster().read(req.queryOptions(), new Query.Services());
     ObjectNode out = Wire.object();
     r.value().forEach((name, tags) -> out.set(name, Wire.strings(tags)));
     return Reply.json(out, r.meta());
@@ -130,7 +131,7 @@ final class CatalogApi {
 
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.serviceEntries(ws, name));
+    QueryResult<List<ServiceEntry>> r = ctx.cluster().read(req.queryOptions(), new Query.ServiceEntries(name));
     ArrayNode out = Wire.array();
     for (ServiceEntry e : r.value()) {
       if (filters.matches(e.node()) && filters.matches(e.service())) out.add(Wire.catalogService(e.node(), e.service()));
@@ -139,7 +140,7 @@ final class CatalogApi {
   }
 
   private Reply node(ApiRequest req, String name) throws Exception {
-    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodeServices(ws, name));
+    QueryResult<Optional<NodeServices>> r = ctx.cluster().read(req.queryOptions(), new Query.NodeServicesOf(name));
     if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
     NodeServices ns = r.value().get();
     ObjectNode out = Wire.object();
@@ -152,7 +153,7 @@ final class CatalogApi {
   /** The same as a list (Consul's NodeServiceList); an unknown node is {Node: null, Services: null}. */
   private Reply nodeServiceList(ApiRequest req, String name) throws Exception {
     if (name.isEmpty()) throw ApiException.badRequest("Missing node name");
-    QueryResult<Optional<NodeServices>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.nodeServices(ws, name));
+    QueryResult<Optional<NodeServices>> r = ctx.cluster().read(req.queryOptions(), new Query.NodeServicesOf(name));
     ObjectNode out = Wire.object();
     if (r.value().isEmpty()) {
       out.putNull("Node");

@@ -3,6 +3,7 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.Query;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import io.cairn.state.ServiceInstance;
@@ -37,14 +38,14 @@ final class EventApi {
     if (!tag.isEmpty() && service.isEmpty()) throw ApiException.badRequest("Cannot provide tag filter without service filter");
     byte[] payload = req.body(MAX_PAYLOAD, "Event payload too large: the limit is " + MAX_PAYLOAD + " bytes");
     UserEvent e = new UserEvent(UUID.randomUUID().toString(), name, payload, node, service, tag, 0);
-    Outcome o = ctx.endpoints().write(new Command.EventFire(e), req.writeOptions());
+    Outcome o = ctx.cluster().write(new Command.EventFire(e), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.json(event(e));
   }
 
   private Reply list(ApiRequest req, String rest) throws Exception {
     String name = req.param("name");
-    QueryResult<List<UserEvent>> q = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.events(ws));
+    QueryResult<List<UserEvent>> q = ctx.cluster().read(req.queryOptions(), new Query.Events());
     ArrayNode out = Wire.array();
     for (UserEvent e : q.value()) {
       if ((name == null || name.isEmpty() || name.equals(e.name())) && matchesThisAgent(e)) out.add(event(e));

@@ -2,6 +2,7 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.Query;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.ServiceEntry;
@@ -17,10 +18,8 @@ final class HealthApi {
   }
 
   void register(Router r) {
-    r.route("GET", "/v1/health/node/", (req, node) -> checks(req, ctx.endpoints().read(req.queryOptions(),
-        (s, ws) -> s.nodeChecks(ws, node))));
-    r.route("GET", "/v1/health/checks/", (req, svc) -> checks(req, ctx.endpoints().read(req.queryOptions(),
-        (s, ws) -> s.serviceChecks(ws, svc))));
+    r.route("GET", "/v1/health/node/", (req, node) -> checks(req, ctx.cluster().read(req.queryOptions(), new Query.NodeChecks(node))));
+    r.route("GET", "/v1/health/checks/", (req, svc) -> checks(req, ctx.cluster().read(req.queryOptions(), new Query.ServiceChecks(svc))));
     r.route("GET", "/v1/health/state/", this::state);
     r.route("GET", "/v1/health/service/", this::service);
   }
@@ -32,7 +31,7 @@ final class HealthApi {
   private Reply state(ApiRequest req, String state) throws Exception {
     Optional<CheckStatus> wanted = CheckStatus.parse(state);
     if (!state.equals("any") && wanted.isEmpty()) throw ApiException.badRequest("Invalid state: \"" + state + "\"; use any, passing, warning or critical");
-    QueryResult<List<HealthCheck>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.checks(ws));
+    QueryResult<List<HealthCheck>> r = ctx.cluster().read(req.queryOptions(), new Query.Checks());
     List<HealthCheck> out = r.value().stream().filter(c -> wanted.isEmpty() || c.status() == wanted.get()).toList();
     return Reply.json(Wire.checks(out), r.meta());
   }
@@ -40,7 +39,7 @@ final class HealthApi {
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
     boolean passingOnly = req.flag("passing");
-    QueryResult<List<ServiceEntry>> r = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.serviceEntries(ws, name));
+    QueryResult<List<ServiceEntry>> r = ctx.cluster().read(req.queryOptions(), new Query.ServiceEntries(name));
     ArrayNode out = Wire.array();
     for (ServiceEntry e : r.value()) {
       if (!filters.matches(e.node()) || !filters.matches(e.service())) continue;

@@ -1,6 +1,7 @@
 package io.cairn.http;
 
 import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.Query;
 import io.cairn.endpoints.QueryResult;
 import io.cairn.state.Command;
 import io.cairn.state.KvEntry;
@@ -30,19 +31,19 @@ final class KvApi {
     QueryOptions opts = req.queryOptions();
     if (req.flag("keys")) {
       String sep = req.param("separator");
-      QueryResult<List<String>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvKeys(ws, key, sep));
+      QueryResult<List<String>> r = ctx.cluster().read(opts, new Query.KvKeys(key, sep));
       if (r.value().isEmpty()) return Reply.notFound(r.meta());
       return Reply.json(Wire.strings(r.value()), r.meta());
     }
     if (req.flag("recurse")) {
-      QueryResult<List<KvEntry>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvList(ws, key));
+      QueryResult<List<KvEntry>> r = ctx.cluster().read(opts, new Query.KvList(key));
       if (r.value().isEmpty()) return Reply.notFound(r.meta());
       var arr = Wire.array();
       r.value().forEach(e -> arr.add(Wire.kvEntry(e)));
       return Reply.json(arr, r.meta());
     }
     if (key.isEmpty()) throw ApiException.badRequest("Missing key name");
-    QueryResult<Optional<KvEntry>> r = ctx.endpoints().read(opts, (s, ws) -> s.kvGet(ws, key));
+    QueryResult<Optional<KvEntry>> r = ctx.cluster().read(opts, new Query.KvGet(key));
     if (r.value().isEmpty()) return Reply.notFound(r.meta());
     if (req.flag("raw")) return Reply.raw(r.value().get().value(), r.meta()).withHeader("X-Content-Type-Options", "nosniff");
     return Reply.json(Wire.array().add(Wire.kvEntry(r.value().get())), r.meta());
@@ -59,7 +60,7 @@ final class KvApi {
     long flags = req.longParam("flags", 0);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     byte[] value = req.body(MAX_VALUE_BYTES, "Value exceeds " + MAX_VALUE_BYTES + " byte limit");
-    Outcome o = ctx.endpoints().write(new Command.KvSet(key, value, flags, cas, acquire, release), req.writeOptions());
+    Outcome o = ctx.cluster().write(new Command.KvSet(key, value, flags, cas, acquire, release), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(o.applied());
   }
@@ -69,7 +70,7 @@ final class KvApi {
     if (!recurse) requireKey(key);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     if (recurse && cas != null) throw ApiException.badRequest("Conflicting flags: cas cannot be used with recurse");
-    Outcome o = ctx.endpoints().write(new Command.KvDelete(key, recurse, cas), req.writeOptions());
+    Outcome o = ctx.cluster().write(new Command.KvDelete(key, recurse, cas), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     return Reply.bool(o.applied());
   }

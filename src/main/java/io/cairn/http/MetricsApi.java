@@ -2,7 +2,6 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.state.WatchSet;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,17 +34,7 @@ final class MetricsApi {
   }
 
   private Map<String, Double> gauges() {
-    Map<String, Double> g = new LinkedHashMap<>();
-    if (!ctx.isClient()) {
-      var store = ctx.endpoints().store();
-      g.put("consul.raft.applied_index", (double) store.lastIndex());
-      g.put("consul.server.isLeader", ctx.endpoints().isLeader() ? 1.0 : 0.0);
-      g.put("consul.raft.peers", (double) ctx.endpoints().peers().size());
-      g.put("consul.kvs.entries", (double) store.kvSize());
-      g.put("consul.catalog.nodes", (double) store.nodes(new WatchSet()).value().size());
-      g.put("consul.catalog.services", (double) store.services(new WatchSet()).value().size());
-      g.put("consul.blocking_queries.watches", (double) store.openWatches());
-    }
+    Map<String, Double> g = new LinkedHashMap<>(ctx.cluster().gauges());
     g.put("consul.agent.services", (double) ctx.local().services().size());
     g.put("consul.agent.checks", (double) ctx.local().checks().size());
     var mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();

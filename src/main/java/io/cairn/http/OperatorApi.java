@@ -2,7 +2,7 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.raft.RaftNode;
+import io.cairn.endpoints.RaftStatus;
 
 /** /v1/operator/raft/: the Raft configuration, and removing a server from it. */
 final class OperatorApi {
@@ -15,10 +15,11 @@ final class OperatorApi {
   void register(Router r) {
     r.route("GET", "/v1/operator/raft/configuration", (req, rest) -> {
       req.queryOptions();
-      String leader = ctx.endpoints().leaderId();
+      RaftStatus raft = ctx.cluster().raft();
+      String leader = raft.leaderId();
       ObjectNode out = Wire.object();
       ArrayNode servers = out.putArray("Servers");
-      for (RaftNode.RaftPeerSpec p : ctx.endpoints().peers()) {
+      for (RaftStatus.Peer p : raft.peers()) {
         ObjectNode s = servers.addObject();
         s.put("ID", p.id());
         s.put("Node", p.id());
@@ -27,8 +28,8 @@ final class OperatorApi {
         s.put("ProtocolVersion", "3");
         s.put("Voter", true);
       }
-      out.put("Index", ctx.endpoints().store().lastIndex());
-      return Reply.json(out, ctx.endpoints().meta(ctx.endpoints().store().lastIndex()));
+      out.put("Index", raft.lastIndex());
+      return Reply.json(out, raft.meta());
     });
     r.route("DELETE", "/v1/operator/raft/peer", (req, rest) -> {
       String id = req.param("id");
@@ -36,10 +37,10 @@ final class OperatorApi {
       if ((id == null || id.isEmpty()) && (address == null || address.isEmpty())) {
         throw ApiException.badRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
       }
-      RaftNode.RaftPeerSpec peer = ctx.endpoints().peers().stream()
+      RaftStatus.Peer peer = ctx.cluster().raft().peers().stream()
           .filter(p -> p.id().equals(id) || p.rpcAddress().equals(address)).findFirst()
           .orElseThrow(() -> ApiException.badRequest("no such raft peer: " + (id != null ? id : address)));
-      ctx.endpoints().removePeer(peer.id());
+      ctx.cluster().removePeer(peer.id());
       return Reply.ok();
     });
   }

@@ -7,7 +7,6 @@ import io.cairn.state.KvEntry;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.Session;
-import io.cairn.state.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -8,10 +8,6 @@ final class Routes {
     Router r = new Router();
     new AgentApi(ctx).register(r);
     new MetricsApi(ctx).register(r);
-    if (ctx.isClient()) {
-      new ServerProxy(ctx.servers()).register(r);
-      return r;
-    }
     new KvApi(ctx).register(r);
     new CatalogApi(ctx).register(r);
     new HealthApi(ctx).register(r);

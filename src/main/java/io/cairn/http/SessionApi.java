@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.checks.GoDuration;
 import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.Query;
 import io.cairn.state.Command;
 import io.cairn.state.Outcome;
 import io.cairn.state.Session;
@@ -26,25 +27,23 @@ final class SessionApi {
   void register(Router r) {
     r.route("PUT", "/v1/session/create", this::create);
     r.route("PUT", "/v1/session/destroy/", (req, id) -> {
-      Outcome o = ctx.endpoints().write(new Command.SessionDestroy(id), req.writeOptions());
+      Outcome o = ctx.cluster().write(new Command.SessionDestroy(id), req.writeOptions());
       if (o.error() != null) throw ApiException.badRequest(o.error());
       return Reply.bool(true);
     });
     r.route("PUT", "/v1/session/renew/", (req, id) -> {
-      Optional<Session> s = ctx.endpoints().renewSession(id);
+      Optional<Session> s = ctx.cluster().renewSession(id);
       if (s.isEmpty()) throw ApiException.notFound("Session id '" + id + "' not found");
       return Reply.json(Wire.array().add(session(s.get())));
     });
     r.route("GET", "/v1/session/info/", (req, id) -> {
-      QueryResult<Optional<Session>> q = ctx.endpoints().read(req.queryOptions(), (s, ws) -> s.session(ws, id));
+      QueryResult<Optional<Session>> q = ctx.cluster().read(req.queryOptions(), new Query.SessionInfo(id));
       ArrayNode out = Wire.array();
       q.value().ifPresent(s -> out.add(session(s)));
       return Reply.json(out, q.meta());
     });
-    r.route("GET", "/v1/session/node/", (req, node) -> list(ctx.endpoints().read(req.queryOptions(),
-        (s, ws) -> s.sessionsOn(ws, node))));
-    r.route("GET", "/v1/session/list", (req, rest) -> list(ctx.endpoints().read(req.queryOptions(),
-        (s, ws) -> s.sessions(ws))));
+    r.route("GET", "/v1/session/node/", (req, node) -> list(ctx.cluster().read(req.queryOptions(), new Query.NodeSessions(node))));
+    r.route("GET", "/v1/session/list", (req, rest) -> list(ctx.cluster().read(req.queryOptions(), new Query.Sessions())));
   }
 
   private Reply create(ApiRequest req, String rest) throws Exception {
@@ -75,7 +74,7 @@ final class SessionApi {
     if (nodeChecks == null) nodeChecks = legacyChecks != null ? legacyChecks : serviceChecks.isEmpty() ? List.of("serfHealth") : List.of();
     Session s = new Session(UUID.randomUUID().toString(), f.text("Name"), node, nodeChecks, serviceChecks,
         lockDelay(f).toNanos(), f.text("Behavior"), ttl, 0, 0);
-    Outcome o = ctx.endpoints().write(new Command.SessionCreate(s), req.writeOptions());
+    Outcome o = ctx.cluster().write(new Command.SessionCreate(s), req.writeOptions());
     // Consul answers these (a missing node or check, a check in critical state) with a 500;
     // they are the client's to fix, so a 400 here.
     if (o.error() != null) throw ApiException.badRequest(o.error());

@@ -2,13 +2,12 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.Query;
 import io.cairn.endpoints.QueryResult;
 import io.cairn.endpoints.WriteOptions;
 import io.cairn.state.Command;
 import io.cairn.state.Image;
-import io.cairn.state.Indexed;
 import io.cairn.state.Outcome;
-import io.cairn.state.StateStore;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -48,7 +47,7 @@ final class SnapshotApi {
     QueryOptions asked = req.queryOptions();
     // Not a blocking read (as in Consul): only the read mode and datacenter apply.
     QueryOptions once = new QueryOptions(asked.consistency(), 0, null, asked.token(), asked.datacenter());
-    QueryResult<Image> r = ctx.endpoints().read(once, (s, ws) -> new Indexed<>(s.lastIndex(), s.image().forBackup()));
+    QueryResult<Image> r = ctx.cluster().read(once, new Query.Backup());
     var doc = Wire.object();
     doc.put("Format", FORMAT);
     doc.put("Index", r.value().index());
@@ -57,7 +56,7 @@ final class SnapshotApi {
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       Wire.JSON.writeValue(gz, doc);
     }
-    return Reply.raw(bytes.toByteArray(), ctx.endpoints().meta(r.value().index()));
+    return Reply.raw(bytes.toByteArray(), r.meta());
   }
 
   private Reply restore(ApiRequest req, String rest) throws Exception {
@@ -70,7 +69,7 @@ final class SnapshotApi {
         // Every part's records are checked before it is sent; what they refer to, by the state
         // store once the last part has arrived.
         RestoreValidation.records(part.part());
-        Outcome o = ctx.endpoints().write(part, opts);
+        Outcome o = ctx.cluster().write(part, opts);
         sent[0]++;
         if (o.error() != null) throw ApiException.badRequest(o.error());
       });
@@ -84,7 +83,7 @@ final class SnapshotApi {
   /** Drops the parts already sent: the restore as a whole is refused, and nothing changes. */
   private void abort(String restoreId, WriteOptions opts) {
     try {
-      ctx.endpoints().write(new Command.RestoreAbort(restoreId), opts);
+      ctx.cluster().write(new Command.RestoreAbort(restoreId), opts);
     } catch (RuntimeException e) {
       // The staged parts stay until the next restore replaces them; the state is unchanged.
       LOG.warn("could not drop the parts of refused restore {}: {}", restoreId, e.getMessage());

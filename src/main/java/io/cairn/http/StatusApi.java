@@ -11,8 +11,8 @@ final class StatusApi {
   void register(Router r) {
     r.route("GET", "/v1/status/leader", (req, rest) -> {
       req.queryOptions();
-      return Reply.json(Wire.text(ctx.endpoints().leaderAddress()));
+      return Reply.json(Wire.text(ctx.cluster().raft().leaderAddress()));
     });
-    r.route("GET", "/v1/status/peers", (req, rest) -> Reply.json(Wire.strings(ctx.endpoints().peerAddresses())));
+    r.route("GET", "/v1/status/peers", (req, rest) -> Reply.json(Wire.strings(ctx.cluster().raft().peerAddresses())));
   }
 }

@@ -58,7 +58,7 @@ final class TxnApi {
       ops.add(decoded);
     }
     if (!refused.isEmpty()) return conflict(refused);
-    Outcome o = ctx.endpoints().write(new Command.Txn(ops), req.writeOptions());
+    Outcome o = ctx.cluster().write(new Command.Txn(ops), req.writeOptions());
     if (o.error() != null) throw ApiException.badRequest(o.error());
     TxnResult r = o.txn();
     if (!r.committed()) return conflict(Wire.array().add(Wire.object().put("OpIndex", r.failedOp()).put("What", r.what())));

@@ -58,6 +58,8 @@ public final class ServerList {
       String server = pick();
       try {
         return client.post(server, path, body, answer, timeout, false);
+      } catch (RpcClient.RemoteError e) {
+        throw e;  // it answered: the answer is the same from any server
       } catch (IOException e) {
         last = e;
         failed(server);

@@ -32,10 +32,43 @@ public final class RpcClient {
         forwarded ? FORWARDED_HEADER : Map.of(), timeout);
     if (r.status() == 503) throw new NoLeaderIOException(new String(r.body(), StandardCharsets.UTF_8));
     if (r.status() == 404) throw new NoSuchRpcException(rpcAddress + " does not serve " + path);
-    if (r.status() != 200) {
-      throw new IOException(rpcAddress + path + ": " + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8).strip());
-    }
+    if (r.status() != 200) throw new RemoteError(r.status(), reason(r.body()), rpcAddress + path);
     return JSON.readValue(r.body(), answer);
+  }
+
+  /** What a server's error answer says ({@code {"error": "..."}}), or its body as text. */
+  private static String reason(byte[] body) {
+    try {
+      var node = JSON.readTree(body);
+      if (node != null && node.hasNonNull("error")) return node.get("error").asText();
+    } catch (IOException e) {
+      // not JSON: the text itself
+    }
+    return new String(body, StandardCharsets.UTF_8).strip();
+  }
+
+  /**
+   * The server answered with an error: its status (400 for a request it refused, 500 for a
+   * failure) and its one-line reason; the message also names where it came from, for logs.
+   */
+  public static final class RemoteError extends IOException {
+    private final int status;
+    private final String reason;
+
+    RemoteError(int status, String reason, String where) {
+      super(where + ": " + status + " " + reason);
+      this.status = status;
+      this.reason = reason;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    /** The server's own words, without where it came from: what a client may be shown. */
+    public String reason() {
+      return reason;
+    }
   }
 
   /** The other side does not know this call: a server of an older version. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -16,7 +15,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -36,7 +34,6 @@ public final class RpcServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
-  private volatile Handler publicApi;
 
   /** Serves one RPC: its decoded body, and whether another server already forwarded it. */
   @FunctionalInterface
@@ -58,9 +55,6 @@ public final class RpcServer implements AutoCloseable {
     HttpConfiguration cfg = new HttpConfiguration();
     cfg.setSendServerVersion(false);
     cfg.setSendXPoweredBy(false);
-    // The public API forwarded here by client agents carries KV keys with %2F in a segment, as
-    // on 8500: the same URI rules, or such a key works on a server and fails through a client.
-    cfg.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_SEPARATOR,AMBIGUOUS_PATH_ENCODING"));
     connector = new ServerConnector(server, new HttpConnectionFactory(cfg));
     connector.setHost(address.getHostString());
     connector.setPort(address.getPort());
@@ -69,35 +63,12 @@ public final class RpcServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new Handler.Abstract() {
       @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String path = request.getHttpURI().getPath();
-        Handler api = publicApi;
-        if (!path.startsWith("/rpc/") && api != null && isClusterPath(path)) return api.handle(request, response, callback);
+      public boolean handle(Request request, Response response, Callback callback) {
         serve(request, response, callback);
         return true;
       }
     });
   }
-
-  /**
-   * Client agents forward the cluster-wide part of the HTTP API (KV, catalog, health, status,
-   * snapshot, operator) to a server's RPC port: served here by the same handler as on 8500.
-   */
-  public void servePublicApi(Handler api, ErrorHandler errors) throws Exception {
-    // Jetty's own refusals answer as the API's do (one line of text), never its HTML page.
-    server.setErrorHandler(errors);
-    api.setServer(server);
-    api.start();
-    this.publicApi = api;
-  }
-
-  public static boolean isClusterPath(String path) {
-    for (String p : CLUSTER_PATHS) if (path.startsWith(p)) return true;
-    return false;
-  }
-
-  public static final java.util.List<String> CLUSTER_PATHS = java.util.List.of("/v1/kv", "/v1/catalog/", "/v1/health/",
-      "/v1/status/", "/v1/snapshot", "/v1/operator/", "/v1/txn", "/v1/session/", "/v1/event/", "/v1/query");
 
   /**
    * Serves {@code path} (e.g. {@code /rpc/apply}) with {@code handler}, its body decoded as
@@ -138,6 +109,9 @@ public final class RpcServer implements AutoCloseable {
     } catch (NoLeaderException e) {
       status = 503;
       answer = Map.of("error", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      status = 400;  // the caller's request was refused as it is: its client's 400
+      answer = Map.of("error", String.valueOf(e.getMessage()));
     } catch (IOException | RuntimeException e) {
       LOG.debug("rpc {} failed: {}", request.getHttpURI().getPath(), e.toString());
       status = 500;
