@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
 
   private final ServerList servers;
   private final Map<CatalogViewQuery, Watched> watched = new ConcurrentHashMap<>();
+  private final Map<CatalogViewQuery, CompletableFuture<CatalogViewQuery.Answer>> firstLookups = new ConcurrentHashMap<>();
   private final CatalogView fetching = new Reads(this::ask);
   private final CatalogView held = new Reads(this::heldOrThrow);
   private volatile boolean closed;
@@ -79,19 +82,49 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     return w.answer;
   }
 
-  /** A server round trip: the first lookup of a name, which then starts watching it. */
+  /**
+   * A server round trip: the first lookup of a name, which then starts watching it. Lookups
+   * of the same name meanwhile wait for that one call instead of making their own: a burst
+   * of queries for a new name costs the server one read, not one per query.
+   */
   private CatalogViewQuery.Answer fetch(CatalogViewQuery q) {
-    CatalogViewQuery.Answer first;
+    CompletableFuture<CatalogViewQuery.Answer> mine = new CompletableFuture<>();
+    CompletableFuture<CatalogViewQuery.Answer> earlier = firstLookups.putIfAbsent(q, mine);
+    if (earlier != null) return awaitEarlier(earlier);
     try {
-      first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
+      CatalogViewQuery.Answer first = held(q);  // watched since this lookup missed it?
+      if (first == null) {
+        first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
+        watch(q, first);
+      }
+      mine.complete(first);
+      return first;
     } catch (IOException e) {
+      mine.completeExceptionally(e);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      // Only after watch(): a lookup that misses both maps would fetch again.
+      firstLookups.remove(q, mine);
     }
-    if (watched.size() < MAX_WATCHED) {
-      Watched fresh = new Watched(q, first);
-      if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
+  }
+
+  private static CatalogViewQuery.Answer awaitEarlier(CompletableFuture<CatalogViewQuery.Answer> earlier) {
+    try {
+      return earlier.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) throw new UncheckedIOException(io);
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
     }
-    return first;
+  }
+
+  private void watch(CatalogViewQuery q, CatalogViewQuery.Answer first) {
+    if (watched.size() >= MAX_WATCHED) return;
+    Watched fresh = new Watched(q, first);
+    if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
   }
 
   /** The local copy, or {@link CatalogView.NotHeld} when the name is not watched yet. */
