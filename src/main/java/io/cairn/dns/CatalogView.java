@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * What DNS reads from the catalog. A server answers from its own state store; a client agent
- * will answer from a local view kept current by blocking queries (DESIGN.md: DNS never costs
- * a server round trip).
+ * answers from a local view kept current by blocking queries (DESIGN.md: DNS never costs
+ * a server round trip once a name is known), which costs one round trip the first time.
  */
 public interface CatalogView {
   List<ServiceEntry> serviceEntries(String service);
@@ -24,6 +24,23 @@ public interface CatalogView {
   Map<String, List<String>> services();
 
   long index();
+
+  /**
+   * This view, restricted to what it holds in memory: a read it would have to fetch (a client
+   * agent's first lookup of a name, a server round trip) throws {@link NotHeld} instead of
+   * waiting. DNS answers from it on the listener thread and moves only the queries that throw
+   * to a thread that may wait. A server's store is all in memory: it is its own held view.
+   */
+  default CatalogView heldOnly() {
+    return this;
+  }
+
+  /** A read the view cannot answer without waiting; cheap to throw (no stack trace). */
+  final class NotHeld extends RuntimeException {
+    NotHeld(String what) {
+      super(what, null, false, false);
+    }
+  }
 
   /** A view straight over a server's state store. */
   static CatalogView of(StateStore store) {

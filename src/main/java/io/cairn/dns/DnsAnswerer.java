@@ -16,16 +16,12 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
-import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -34,7 +30,8 @@ import org.xbill.DNS.Type;
  * Answers one question about the Consul domain from the catalog: services (A/AAAA, SRV with
  * addresses in the additional section, CNAME for hostname addresses), nodes (A/AAAA, TXT
  * meta), {@code .addr.}, reverse lookups, and the configured aliases. Only healthy
- * instances are answered, shuffled per query.
+ * instances are answered, shuffled per query. Each answer is a {@link DnsAnswer} value built
+ * from what the catalog view returns; nothing here touches a message or a socket.
  */
 final class DnsAnswerer {
   private final DnsConfig config;
@@ -63,33 +60,56 @@ final class DnsAnswerer {
     return name.endsWith(".in-addr.arpa.") || name.endsWith(".ip6.arpa.");
   }
 
-  /** Fills {@code resp} (question already copied) for a name in one of our domains. */
-  void answerInDomain(Message resp, Name qname, int qtype, String lower, String domain) throws TextParseException {
+  /** Whether Cairn answers this name itself (else it goes to the recursors, or is refused). */
+  boolean owns(String lower, int qtype) {
+    return domainOf(lower) != null || isAlias(lower) || (isReverse(lower) && (qtype == Type.PTR || qtype == Type.ANY));
+  }
+
+  /** The answer to a name Cairn owns ({@link #owns}): an alias, a name in one of its domains, or a reverse lookup. */
+  DnsAnswer answer(Name qname, int qtype, String lower) throws TextParseException {
+    if (isAlias(lower)) return alias(qname, qtype, lower);
+    String domain = domainOf(lower);
+    return domain == null ? reverse(qname, lower) : inDomain(qname, qtype, lower, domain);
+  }
+
+  private DnsAnswer inDomain(Name qname, int qtype, String lower, String domain) throws TextParseException {
     String rest = lower.equals(domain) ? "" : lower.substring(0, lower.length() - domain.length() - 1);
     String[] labels = rest.isEmpty() ? new String[0] : rest.split("\\.");
     Optional<ConsulName> parsed = ConsulName.parse(labels);
-    if (parsed.isEmpty()) {
-      nxdomain(resp, domain);
-      return;
-    }
-    switch (parsed.get()) {
-      case ConsulName.Service s -> service(resp, qname, qtype, s, domain);
-      case ConsulName.NodeName n -> node(resp, qname, qtype, n, domain);
-      case ConsulName.Addr a -> addr(resp, qname, qtype, a, domain);
-      case ConsulName.PreparedQuery q -> nxdomain(resp, domain);
-      case ConsulName.Apex x -> apex(resp, qname, qtype, domain);
-    }
+    if (parsed.isEmpty()) return nxdomain(domain);
+    return switch (parsed.get()) {
+      case ConsulName.Service s -> service(qname, qtype, s, domain);
+      case ConsulName.NodeName n -> node(qname, qtype, n, domain);
+      case ConsulName.Addr a -> addr(qname, qtype, a, domain);
+      case ConsulName.PreparedQuery q -> nxdomain(domain);
+      case ConsulName.Apex x -> apex(qname, qtype, domain);
+    };
   }
 
   private boolean localDc(String dc) {
     return dc == null || dc.equals(datacenter);
   }
 
-  private void service(Message resp, Name qname, int qtype, ConsulName.Service s, String domain) throws TextParseException {
-    if (!localDc(s.datacenter())) {
-      nxdomain(resp, domain);
-      return;
+  private DnsAnswer service(Name qname, int qtype, ConsulName.Service s, String domain) throws TextParseException {
+    List<ServiceEntry> healthy = localDc(s.datacenter()) ? healthy(s) : List.of();
+    if (healthy.isEmpty()) return nxdomain(domain);
+    long ttl = config.serviceTtlSeconds(s.service());
+    boolean srv = qtype == Type.SRV || (s.rfc2782() && qtype == Type.ANY);
+    List<Record> answers = new ArrayList<>();
+    List<Record> additional = new ArrayList<>();
+    for (ServiceEntry e : healthy) {
+      String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
+      if (srv) {
+        srvRecords(qname, e, address, ttl, domain, answers, additional);
+      } else {
+        addressRecord(qname, qtype, address, ttl).ifPresent(answers::add);
+      }
     }
+    return answers.isEmpty() ? nodata(domain) : DnsAnswer.records(answers, additional);
+  }
+
+  /** The instances to answer with: passing (or warning, unless only_passing), of the tag, shuffled, at most a_record_limit. */
+  private List<ServiceEntry> healthy(ConsulName.Service s) {
     List<ServiceEntry> healthy = new ArrayList<>();
     for (ServiceEntry e : catalog.serviceEntries(s.service())) {
       if (s.tag() != null && e.service().tags().stream().noneMatch(t -> t.equalsIgnoreCase(s.tag()))) continue;
@@ -97,28 +117,14 @@ final class DnsAnswerer {
       if (st == CheckStatus.CRITICAL || (config.onlyPassing() && st == CheckStatus.WARNING)) continue;
       healthy.add(e);
     }
-    if (healthy.isEmpty()) {
-      nxdomain(resp, domain);
-      return;
-    }
     Collections.shuffle(healthy, ThreadLocalRandom.current());
-    if (config.aRecordLimit() > 0 && healthy.size() > config.aRecordLimit()) healthy = healthy.subList(0, config.aRecordLimit());
-    long ttl = config.serviceTtlSeconds(s.service());
-    boolean srv = qtype == Type.SRV || (s.rfc2782() && qtype == Type.ANY);
-    int added = 0;
-    for (ServiceEntry e : healthy) {
-      String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
-      if (srv) {
-        added += srvRecord(resp, qname, e, address, ttl, domain);
-      } else {
-        added += addressRecords(resp, qname, qtype, address, ttl);
-      }
-    }
-    if (added == 0) nodata(resp, domain);
+    int limit = config.aRecordLimit();
+    return limit > 0 && healthy.size() > limit ? healthy.subList(0, limit) : healthy;
   }
 
-  private int srvRecord(Message resp, Name qname, ServiceEntry e, String address, long ttl, String domain)
-      throws TextParseException {
+  /** One SRV record, and the A/AAAA of its target in {@code additional} when the address is an IP. */
+  private void srvRecords(Name qname, ServiceEntry e, String address, long ttl, String domain,
+                          List<Record> answers, List<Record> additional) throws TextParseException {
     Optional<InetAddress> ip = literal(address);
     Name target;
     if (ip.isPresent()) {
@@ -129,45 +135,39 @@ final class DnsAnswerer {
       target = Name.fromString(address.endsWith(".") ? address : address + ".");
     }
     int weight = e.aggregate() == CheckStatus.WARNING ? e.service().weightWarning() : e.service().weightPassing();
-    resp.addRecord(new SRVRecord(qname, DClass.IN, ttl, 1, Math.max(0, Math.min(65535, weight)), e.service().port(), target), Section.ANSWER);
-    if (ip.isPresent()) resp.addRecord(addressRecord(target, ip.get(), ttl), Section.ADDITIONAL);
-    return 1;
+    answers.add(new SRVRecord(qname, DClass.IN, ttl, 1, Math.max(0, Math.min(65535, weight)), e.service().port(), target));
+    ip.ifPresent(a -> additional.add(addressRecord(target, a, ttl)));
   }
 
-  /** A/AAAA for an IP of the asked family, or a CNAME when the address is a hostname. */
-  private static int addressRecords(Message resp, Name qname, int qtype, String address, long ttl) throws TextParseException {
+  /** A/AAAA for an IP of the asked family, or a CNAME when the address is a hostname; empty otherwise. */
+  private static Optional<Record> addressRecord(Name qname, int qtype, String address, long ttl) throws TextParseException {
     Optional<InetAddress> ip = literal(address);
     if (ip.isEmpty()) {
-      if (address.isEmpty()) return 0;
-      resp.addRecord(new CNAMERecord(qname, DClass.IN, ttl, Name.fromString(address.endsWith(".") ? address : address + ".")), Section.ANSWER);
-      return 1;
+      if (address.isEmpty()) return Optional.empty();
+      return Optional.of(new CNAMERecord(qname, DClass.IN, ttl, Name.fromString(address.endsWith(".") ? address : address + ".")));
     }
     boolean v6 = ip.get().getAddress().length == 16;
-    if (qtype == Type.A && v6 || qtype == Type.AAAA && !v6) return 0;
-    if (qtype != Type.A && qtype != Type.AAAA && qtype != Type.ANY) return 0;
-    resp.addRecord(addressRecord(qname, ip.get(), ttl), Section.ANSWER);
-    return 1;
+    if (qtype == Type.A && v6 || qtype == Type.AAAA && !v6) return Optional.empty();
+    if (qtype != Type.A && qtype != Type.AAAA && qtype != Type.ANY) return Optional.empty();
+    return Optional.of(addressRecord(qname, ip.get(), ttl));
   }
 
   private static Record addressRecord(Name name, InetAddress ip, long ttl) {
     return ip.getAddress().length == 16 ? new AAAARecord(name, DClass.IN, ttl, ip) : new ARecord(name, DClass.IN, ttl, ip);
   }
 
-  private void node(Message resp, Name qname, int qtype, ConsulName.NodeName n, String domain) throws TextParseException {
+  private DnsAnswer node(Name qname, int qtype, ConsulName.NodeName n, String domain) throws TextParseException {
     Optional<Node> node = localDc(n.datacenter()) ? findNode(n.node()) : Optional.empty();
-    if (node.isEmpty()) {
-      nxdomain(resp, domain);
-      return;
-    }
+    if (node.isEmpty()) return nxdomain(domain);
     long ttl = config.nodeTtl().toSeconds();
-    int added = addressRecords(resp, qname, qtype, node.get().address(), ttl);
+    List<Record> answers = new ArrayList<>();
+    addressRecord(qname, qtype, node.get().address(), ttl).ifPresent(answers::add);
     if (qtype == Type.TXT || qtype == Type.ANY) {
       for (Map.Entry<String, String> m : node.get().meta().entrySet()) {
-        resp.addRecord(new TXTRecord(qname, DClass.IN, ttl, m.getKey() + "=" + m.getValue()), Section.ANSWER);
-        added++;
+        answers.add(new TXTRecord(qname, DClass.IN, ttl, m.getKey() + "=" + m.getValue()));
       }
     }
-    if (added == 0) nodata(resp, domain);
+    return answers.isEmpty() ? nodata(domain) : DnsAnswer.records(answers, List.of());
   }
 
   /** Node names match case-insensitively, as DNS names do. */
@@ -177,73 +177,66 @@ final class DnsAnswerer {
     return catalog.nodes().stream().filter(n -> n.name().equalsIgnoreCase(lowerName)).findFirst();
   }
 
-  private void addr(Message resp, Name qname, int qtype, ConsulName.Addr a, String domain) {
+  private DnsAnswer addr(Name qname, int qtype, ConsulName.Addr a, String domain) {
     InetAddress ip;
     try {
       ip = InetAddress.getByAddress(a.address());
     } catch (UnknownHostException e) {
-      nxdomain(resp, domain);
-      return;
+      return nxdomain(domain);
     }
     boolean v6 = a.address().length == 16;
     if ((qtype == Type.A && !v6) || (qtype == Type.AAAA && v6) || qtype == Type.ANY) {
-      resp.addRecord(addressRecord(qname, ip, config.nodeTtl().toSeconds()), Section.ANSWER);
-    } else {
-      nodata(resp, domain);
+      return DnsAnswer.records(List.of(addressRecord(qname, ip, config.nodeTtl().toSeconds())), List.of());
     }
+    return nodata(domain);
   }
 
-  private void apex(Message resp, Name qname, int qtype, String domain) throws TextParseException {
-    if (qtype == Type.SOA || qtype == Type.ANY) resp.addRecord(soa(domain), Section.ANSWER);
-    if (qtype == Type.NS || qtype == Type.ANY) {
-      resp.addRecord(new NSRecord(qname, DClass.IN, 0, Name.fromString("ns." + domain)), Section.ANSWER);
-    }
-    if (resp.getSection(Section.ANSWER).isEmpty()) nodata(resp, domain);
+  private DnsAnswer apex(Name qname, int qtype, String domain) throws TextParseException {
+    List<Record> answers = new ArrayList<>();
+    if (qtype == Type.SOA || qtype == Type.ANY) answers.add(soa(domain));
+    if (qtype == Type.NS || qtype == Type.ANY) answers.add(new NSRecord(qname, DClass.IN, 0, Name.fromString("ns." + domain)));
+    return answers.isEmpty() ? nodata(domain) : DnsAnswer.records(answers, List.of());
   }
 
   /** PTR for node and service addresses. Unknown addresses are NXDOMAIN in our answer. */
-  void reverse(Message resp, Name qname, String lower) throws TextParseException {
+  private DnsAnswer reverse(Name qname, String lower) throws TextParseException {
     Optional<String> ip = ReverseName.address(lower);
     String domain = config.domain();
-    if (ip.isEmpty()) {
-      nxdomain(resp, domain);
-      return;
-    }
+    if (ip.isEmpty()) return nxdomain(domain);
+    List<Record> answers = new ArrayList<>();
     for (Node n : catalog.nodes()) {
       if (sameIp(n.address(), ip.get())) {
-        resp.addRecord(new PTRRecord(qname, DClass.IN, config.nodeTtl().toSeconds(),
-            Name.fromString(label(n.name()) + ".node." + datacenter + "." + domain)), Section.ANSWER);
+        answers.add(new PTRRecord(qname, DClass.IN, config.nodeTtl().toSeconds(),
+            Name.fromString(label(n.name()) + ".node." + datacenter + "." + domain)));
       }
     }
-    if (resp.getSection(Section.ANSWER).isEmpty()) {
-      for (String svc : catalog.services().keySet()) {
-        for (ServiceEntry e : catalog.serviceEntries(svc)) {
-          if (!e.service().address().isEmpty() && sameIp(e.service().address(), ip.get())) {
-            resp.addRecord(new PTRRecord(qname, DClass.IN, config.serviceTtlSeconds(svc),
-                Name.fromString(label(svc) + ".service." + domain)), Section.ANSWER);
-            break;
-          }
+    if (answers.isEmpty()) answers.addAll(servicePointers(qname, ip.get(), domain));
+    return answers.isEmpty() ? nxdomain(domain) : DnsAnswer.records(answers, List.of());
+  }
+
+  /** One PTR per service that has an instance registered with its own address {@code ip}. */
+  private List<Record> servicePointers(Name qname, String ip, String domain) throws TextParseException {
+    List<Record> out = new ArrayList<>();
+    for (String svc : catalog.services().keySet()) {
+      for (ServiceEntry e : catalog.serviceEntries(svc)) {
+        if (!e.service().address().isEmpty() && sameIp(e.service().address(), ip)) {
+          out.add(new PTRRecord(qname, DClass.IN, config.serviceTtlSeconds(svc), Name.fromString(label(svc) + ".service." + domain)));
+          break;
         }
       }
     }
-    if (resp.getSection(Section.ANSWER).isEmpty()) nxdomain(resp, domain);
+    return out;
   }
 
   /** A static alias: a CNAME to its target, then the target's live answer. */
-  void alias(Message resp, Name qname, int qtype, String lower) throws TextParseException {
+  private DnsAnswer alias(Name qname, int qtype, String lower) throws TextParseException {
     String target = config.aliases().getOrDefault(lower, config.aliases().get(lower.substring(0, lower.length() - 1)));
     String t = DnsConfig.normalize(target);
     Name targetName = Name.fromString(t);
-    resp.addRecord(new CNAMERecord(qname, DClass.IN, 0, targetName), Section.ANSWER);
+    CNAMERecord cname = new CNAMERecord(qname, DClass.IN, 0, targetName);
     String domain = domainOf(t);
-    if (domain == null || qtype == Type.CNAME) return;
-    Message inner = new Message();
-    answerInDomain(inner, targetName, qtype, t, domain);
-    inner.getSection(Section.ANSWER).forEach(r -> resp.addRecord(r, Section.ANSWER));
-    inner.getSection(Section.ADDITIONAL).forEach(r -> resp.addRecord(r, Section.ADDITIONAL));
-    if (inner.getSection(Section.ANSWER).isEmpty()) {
-      inner.getSection(Section.AUTHORITY).forEach(r -> resp.addRecord(r, Section.AUTHORITY));
-    }
+    if (domain == null || qtype == Type.CNAME) return DnsAnswer.records(List.of(cname), List.of());
+    return inDomain(targetName, qtype, t, domain).behind(cname);
   }
 
   private static boolean sameIp(String a, String b) {
@@ -271,15 +264,15 @@ final class DnsAnswerer {
     return name.replaceAll("[^A-Za-z0-9-]", "-");
   }
 
-  private void nxdomain(Message resp, String domain) {
-    resp.getHeader().setRcode(Rcode.NXDOMAIN);
-    resp.addRecord(soa(domain), Section.AUTHORITY);
+  private DnsAnswer nxdomain(String domain) {
+    return DnsAnswer.nxdomain(soa(domain));
   }
 
-  private void nodata(Message resp, String domain) {
-    resp.addRecord(soa(domain), Section.AUTHORITY);
+  private DnsAnswer nodata(String domain) {
+    return DnsAnswer.nodata(soa(domain));
   }
 
+  /** The zone's SOA; its serial is the catalog's index, so it moves when the catalog does. */
   private SOARecord soa(String domain) {
     try {
       Name zone = Name.fromString(domain);
@@ -288,9 +281,5 @@ final class DnsAnswerer {
     } catch (TextParseException e) {
       throw new IllegalStateException("invalid domain " + domain, e);
     }
-  }
-
-  static void setAuthoritative(Message resp) {
-    resp.getHeader().setFlag(Flags.AA);
   }
 }

@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,9 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
 
   private final ServerList servers;
   private final Map<CatalogViewQuery, Watched> watched = new ConcurrentHashMap<>();
+  private final Map<CatalogViewQuery, CompletableFuture<CatalogViewQuery.Answer>> firstLookups = new ConcurrentHashMap<>();
+  private final CatalogView fetching = new Reads(this::ask);
+  private final CatalogView held = new Reads(this::heldOrThrow);
   private volatile boolean closed;
 
   /** One name's local copy and the thread keeping it current. */
@@ -64,47 +70,127 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
 
   private CatalogViewQuery.Answer ask(String op, String name) {
     CatalogViewQuery q = new CatalogViewQuery(op, name);
+    CatalogViewQuery.Answer held = held(q);
+    return held != null ? held : fetch(q);
+  }
+
+  /** The local copy of an answer, or null when the name is not watched yet. */
+  private CatalogViewQuery.Answer held(CatalogViewQuery q) {
     Watched w = watched.get(q);
-    if (w != null) {
-      w.lastAsked = System.nanoTime();
-      return w.answer;
-    }
-    CatalogViewQuery.Answer first;
+    if (w == null) return null;
+    w.lastAsked = System.nanoTime();
+    return w.answer;
+  }
+
+  /**
+   * A server round trip: the first lookup of a name, which then starts watching it. Lookups
+   * of the same name meanwhile wait for that one call instead of making their own: a burst
+   * of queries for a new name costs the server one read, not one per query.
+   */
+  private CatalogViewQuery.Answer fetch(CatalogViewQuery q) {
+    CompletableFuture<CatalogViewQuery.Answer> mine = new CompletableFuture<>();
+    CompletableFuture<CatalogViewQuery.Answer> earlier = firstLookups.putIfAbsent(q, mine);
+    if (earlier != null) return awaitEarlier(earlier);
     try {
-      first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
+      CatalogViewQuery.Answer first = held(q);  // watched since this lookup missed it?
+      if (first == null) {
+        first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
+        watch(q, first);
+      }
+      mine.complete(first);
+      return first;
     } catch (IOException e) {
+      mine.completeExceptionally(e);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      // Only after watch(): a lookup that misses both maps would fetch again.
+      firstLookups.remove(q, mine);
     }
-    if (watched.size() < MAX_WATCHED) {
-      Watched fresh = new Watched(q, first);
-      if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
+  }
+
+  private static CatalogViewQuery.Answer awaitEarlier(CompletableFuture<CatalogViewQuery.Answer> earlier) {
+    try {
+      return earlier.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) throw new UncheckedIOException(io);
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
     }
-    return first;
+  }
+
+  private void watch(CatalogViewQuery q, CatalogViewQuery.Answer first) {
+    if (watched.size() >= MAX_WATCHED) return;
+    Watched fresh = new Watched(q, first);
+    if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
+  }
+
+  /** The local copy, or {@link CatalogView.NotHeld} when the name is not watched yet. */
+  private CatalogViewQuery.Answer heldOrThrow(String op, String name) {
+    CatalogViewQuery.Answer a = held(new CatalogViewQuery(op, name));
+    if (a == null) throw new NotHeld(op + " " + name);
+    return a;
   }
 
   @Override
   public List<ServiceEntry> serviceEntries(String service) {
-    return ask("service", service).entries();
+    return fetching.serviceEntries(service);
   }
 
   @Override
   public Optional<Node> node(String name) {
-    return Optional.ofNullable(ask("node", name).node());
+    return fetching.node(name);
   }
 
   @Override
   public List<Node> nodes() {
-    return ask("nodes", null).nodes();
+    return fetching.nodes();
   }
 
   @Override
   public Map<String, List<String>> services() {
-    return ask("services", null).services();
+    return fetching.services();
   }
 
   @Override
   public long index() {
-    return ask("services", null).index();
+    return fetching.index();
+  }
+
+  /** The same reads from the local copies only: a name not watched yet throws {@link CatalogView.NotHeld}. */
+  @Override
+  public CatalogView heldOnly() {
+    return held;
+  }
+
+  /** The catalog reads over one way to get an answer: fetching it when needed, or the held copy only. */
+  private record Reads(BiFunction<String, String, CatalogViewQuery.Answer> ask) implements CatalogView {
+    @Override
+    public List<ServiceEntry> serviceEntries(String service) {
+      return ask.apply("service", service).entries();
+    }
+
+    @Override
+    public Optional<Node> node(String name) {
+      return Optional.ofNullable(ask.apply("node", name).node());
+    }
+
+    @Override
+    public List<Node> nodes() {
+      return ask.apply("nodes", null).nodes();
+    }
+
+    @Override
+    public Map<String, List<String>> services() {
+      return ask.apply("services", null).services();
+    }
+
+    @Override
+    public long index() {
+      return ask.apply("services", null).index();
+    }
   }
 
   @Override
