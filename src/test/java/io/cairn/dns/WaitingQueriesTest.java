@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.dns.DnsProbe.Question;
-import io.cairn.rpc.CatalogViewQuery;
+import io.cairn.endpoints.CatalogViewQuery;
+import io.cairn.membership.ServerList;
 import io.cairn.rpc.RpcClient;
-import io.cairn.rpc.ServerList;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.Node;
@@ -148,10 +148,10 @@ class WaitingQueriesTest {
       ServiceInstance web = new ServiceInstance("n1", "web1", "web", List.of(), "", 80, Map.of(), false, 1, 1, 1, 1);
       return switch (q.op()) {
         case "service" -> new CatalogViewQuery.Answer("web".equals(q.name()) ? List.of(new ServiceEntry(n1, web, List.of())) : List.of(),
-            null, null, null, null, INDEX);
-        case "node" -> new CatalogViewQuery.Answer(null, "n1".equals(q.name()) ? n1 : null, null, null, null, INDEX);
-        case "nodes" -> new CatalogViewQuery.Answer(null, null, List.of(n1), null, null, INDEX);
-        default -> new CatalogViewQuery.Answer(null, null, null, Map.of("web", List.of()), null, INDEX);
+            null, null, null, INDEX);
+        case "node" -> new CatalogViewQuery.Answer(null, "n1".equals(q.name()) ? n1 : null, null, null, INDEX);
+        case "nodes" -> new CatalogViewQuery.Answer(null, null, List.of(n1), null, INDEX);
+        default -> new CatalogViewQuery.Answer(null, null, null, Map.of("web", List.of()), INDEX);
       };
     }
 
