@@ -1,6 +1,10 @@
 package io.cairn.dns;
 
-import io.cairn.endpoints.CatalogViewQuery;
+import io.cairn.endpoints.Consistency;
+import io.cairn.endpoints.Query;
+import io.cairn.endpoints.QueryOptions;
+import io.cairn.endpoints.QueryResult;
+import io.cairn.endpoints.RemoteCluster;
 import io.cairn.membership.ServerList;
 import io.cairn.state.Node;
 import io.cairn.state.ServiceEntry;
@@ -28,20 +32,26 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
   private static final long WAIT_MILLIS = 5 * 60_000L;
   private static final int MAX_WATCHED = 10_000;
 
-  private final ServerList servers;
-  private final Map<CatalogViewQuery, Watched> watched = new ConcurrentHashMap<>();
-  private final Map<CatalogViewQuery, CompletableFuture<CatalogViewQuery.Answer>> firstLookups = new ConcurrentHashMap<>();
+  private final RemoteCluster cluster;
+
+  /** A name's lookup: what the DNS reads (service, node, nodes, services) and of which name. */
+  private record Lookup(String op, String name) {}
+
+  /** What a lookup found, and the index it was at; only the part the op reads is filled. */
+  record Answer(List<ServiceEntry> entries, Node node, List<Node> nodes, Map<String, List<String>> services, long index) {}
+  private final Map<Lookup, Watched> watched = new ConcurrentHashMap<>();
+  private final Map<Lookup, CompletableFuture<Answer>> firstLookups = new ConcurrentHashMap<>();
   private final CatalogView fetching = new Reads(this::ask);
   private final CatalogView held = new Reads(this::heldOrThrow);
   private volatile boolean closed;
 
   /** One name's local copy and the thread keeping it current. */
   private final class Watched {
-    final CatalogViewQuery query;
-    volatile CatalogViewQuery.Answer answer;
+    final Lookup query;
+    volatile Answer answer;
     volatile long lastAsked = System.nanoTime();
 
-    Watched(CatalogViewQuery query, CatalogViewQuery.Answer first) {
+    Watched(Lookup query, Answer first) {
       this.query = query;
       this.answer = first;
     }
@@ -49,9 +59,8 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     void follow() {
       while (!closed && System.nanoTime() - lastAsked < IDLE_NANOS) {
         try {
-          answer = servers.call("/rpc/view", query.after(answer.index(), WAIT_MILLIS), CatalogViewQuery.Answer.class,
-              java.time.Duration.ofMillis(WAIT_MILLIS + WAIT_MILLIS / 16 + 10_000));
-        } catch (IOException e) {
+          answer = read(query, answer.index(), WAIT_MILLIS);
+        } catch (RuntimeException e) {
           LOG.debug("watch {} {}: {}", query.op(), query.name(), e.getMessage());
           try {
             Thread.sleep(1000);
@@ -65,17 +74,38 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
   }
 
   public RemoteCatalogView(ServerList servers) {
-    this.servers = servers;
+    this.cluster = new RemoteCluster(servers, "");
   }
 
-  private CatalogViewQuery.Answer ask(String op, String name) {
-    CatalogViewQuery q = new CatalogViewQuery(op, name);
-    CatalogViewQuery.Answer held = held(q);
+  /**
+   * The lookup as a typed read through a server ({@code /rpc/read}, as every client agent read):
+   * stale, as DNS answers by default; blocking past {@code minIndex} when given.
+   */
+  private Answer read(Lookup q, long minIndex, long waitMillis) {
+    QueryOptions opts = new QueryOptions(Consistency.STALE, minIndex,
+        minIndex > 0 ? java.time.Duration.ofMillis(waitMillis) : null, "", "");
+    return switch (q.op()) {
+      case "service" -> shaped(cluster.read(opts, new Query.ServiceEntries(q.name())),
+          (v, i) -> new Answer(v, null, null, null, i));
+      case "node" -> shaped(cluster.read(opts, new Query.NodeServicesOf(q.name())),
+          (v, i) -> new Answer(null, v.map(ns -> ns.node()).orElse(null), null, null, i));
+      case "nodes" -> shaped(cluster.read(opts, new Query.Nodes()), (v, i) -> new Answer(null, null, v, null, i));
+      default -> shaped(cluster.read(opts, new Query.Services()), (v, i) -> new Answer(null, null, null, v, i));
+    };
+  }
+
+  private static <V> Answer shaped(QueryResult<V> r, BiFunction<V, Long, Answer> shape) {
+    return shape.apply(r.value(), r.meta().index());
+  }
+
+  private Answer ask(String op, String name) {
+    Lookup q = new Lookup(op, name);
+    Answer held = held(q);
     return held != null ? held : fetch(q);
   }
 
   /** The local copy of an answer, or null when the name is not watched yet. */
-  private CatalogViewQuery.Answer held(CatalogViewQuery q) {
+  private Answer held(Lookup q) {
     Watched w = watched.get(q);
     if (w == null) return null;
     w.lastAsked = System.nanoTime();
@@ -87,21 +117,18 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
    * of the same name meanwhile wait for that one call instead of making their own: a burst
    * of queries for a new name costs the server one read, not one per query.
    */
-  private CatalogViewQuery.Answer fetch(CatalogViewQuery q) {
-    CompletableFuture<CatalogViewQuery.Answer> mine = new CompletableFuture<>();
-    CompletableFuture<CatalogViewQuery.Answer> earlier = firstLookups.putIfAbsent(q, mine);
+  private Answer fetch(Lookup q) {
+    CompletableFuture<Answer> mine = new CompletableFuture<>();
+    CompletableFuture<Answer> earlier = firstLookups.putIfAbsent(q, mine);
     if (earlier != null) return awaitEarlier(earlier);
     try {
-      CatalogViewQuery.Answer first = held(q);  // watched since this lookup missed it?
+      Answer first = held(q);  // watched since this lookup missed it?
       if (first == null) {
-        first = servers.call("/rpc/view", q, CatalogViewQuery.Answer.class);
+        first = read(q, 0, 0);
         watch(q, first);
       }
       mine.complete(first);
       return first;
-    } catch (IOException e) {
-      mine.completeExceptionally(e);
-      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;
@@ -111,7 +138,7 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     }
   }
 
-  private static CatalogViewQuery.Answer awaitEarlier(CompletableFuture<CatalogViewQuery.Answer> earlier) {
+  private static Answer awaitEarlier(CompletableFuture<Answer> earlier) {
     try {
       return earlier.join();
     } catch (CompletionException e) {
@@ -121,15 +148,15 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     }
   }
 
-  private void watch(CatalogViewQuery q, CatalogViewQuery.Answer first) {
+  private void watch(Lookup q, Answer first) {
     if (watched.size() >= MAX_WATCHED) return;
     Watched fresh = new Watched(q, first);
     if (watched.putIfAbsent(q, fresh) == null) Thread.ofVirtual().name("dns-watch").start(fresh::follow);
   }
 
   /** The local copy, or {@link CatalogView.NotHeld} when the name is not watched yet. */
-  private CatalogViewQuery.Answer heldOrThrow(String op, String name) {
-    CatalogViewQuery.Answer a = held(new CatalogViewQuery(op, name));
+  private Answer heldOrThrow(String op, String name) {
+    Answer a = held(new Lookup(op, name));
     if (a == null) throw new NotHeld(op + " " + name);
     return a;
   }
@@ -166,7 +193,7 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
   }
 
   /** The catalog reads over one way to get an answer: fetching it when needed, or the held copy only. */
-  private record Reads(BiFunction<String, String, CatalogViewQuery.Answer> ask) implements CatalogView {
+  private record Reads(BiFunction<String, String, Answer> ask) implements CatalogView {
     @Override
     public List<ServiceEntry> serviceEntries(String service) {
       return ask.apply("service", service).entries();

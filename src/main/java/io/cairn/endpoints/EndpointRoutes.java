@@ -24,8 +24,6 @@ public final class EndpointRoutes {
     rpc.register("/rpc/read", RemoteCluster.ReadRequest.class, (req, fwd) -> read(endpoints, req));
     rpc.register("/rpc/raft-status", Object.class, (none, fwd) -> endpoints.raft());
     rpc.register("/rpc/node", ClientCatalogPort.NodeQuery.class, (q, fwd) -> nodeCatalog(endpoints, q.node()));
-    rpc.register("/rpc/view", CatalogViewQuery.class,
-        (q, fwd) -> CatalogViewQuery.answer(endpoints.store(), q, endpoints::isStopping));
     rpc.register("/rpc/session-renew", Endpoints.RenewRequest.class, (req, fwd) -> endpoints.renewOnLeader(req));
     rpc.register("/rpc/session-renew-any", RemoteCluster.Id.class,
         (req, fwd) -> new Endpoints.Renewed(endpoints.renewSession(req.id()).orElse(null)));

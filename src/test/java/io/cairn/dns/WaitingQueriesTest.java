@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.dns.DnsProbe.Question;
-import io.cairn.endpoints.CatalogViewQuery;
+import io.cairn.endpoints.Query;
+import io.cairn.endpoints.QueryMeta;
+import io.cairn.endpoints.RemoteCluster;
 import io.cairn.membership.ServerList;
 import io.cairn.rpc.RpcClient;
 import io.cairn.state.Command;
 import io.cairn.state.HealthCheck;
 import io.cairn.state.Node;
+import io.cairn.state.NodeServices;
 import io.cairn.state.ServiceEntry;
 import io.cairn.state.ServiceInstance;
 import io.cairn.state.StateStore;
@@ -103,7 +106,7 @@ class WaitingQueriesTest {
   }
 
   /**
-   * A Consul server's /rpc/view as a client agent's DNS uses it: knows one service, web,
+   * A Cairn server's /rpc/read as a client agent's DNS uses it: knows one service, web,
    * and answers at once, except first lookups of names starting with "slow" (held until
    * {@link #release}) and the client's watches (held until closed: nothing ever changes).
    */
@@ -118,7 +121,7 @@ class WaitingQueriesTest {
     FakeServer() throws IOException {
       http = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 64);
       http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      http.createContext("/rpc/view", this::view);
+      http.createContext("/rpc/read", this::view);
       http.start();
     }
 
@@ -128,14 +131,20 @@ class WaitingQueriesTest {
 
     private void view(HttpExchange ex) throws IOException {
       try (ex) {
-        CatalogViewQuery q = JSON.readValue(ex.getRequestBody(), CatalogViewQuery.class);
-        if (q.minIndex() > 0) {
+        RemoteCluster.ReadRequest req = JSON.readValue(ex.getRequestBody(), RemoteCluster.ReadRequest.class);
+        String name = switch (req.query()) {
+          case Query.ServiceEntries q -> q.service();
+          case Query.NodeServicesOf q -> q.node();
+          default -> null;
+        };
+        if (req.minIndex() > 0) {
           closing.await();
-        } else if (q.name() != null && q.name().startsWith("slow")) {
+        } else if (name != null && name.startsWith("slow")) {
           slowAsked.incrementAndGet();
           release.await();
         }
-        byte[] body = JSON.writeValueAsBytes(answer(q));
+        byte[] body = JSON.writeValueAsBytes(new RemoteCluster.ReadAnswer(JSON.valueToTree(answer(req.query(), name)),
+            new QueryMeta(INDEX, true, 0)));
         ex.sendResponseHeaders(200, body.length);
         ex.getResponseBody().write(body);
       } catch (InterruptedException e) {
@@ -143,15 +152,15 @@ class WaitingQueriesTest {
       }
     }
 
-    private static CatalogViewQuery.Answer answer(CatalogViewQuery q) {
+    /** What this server knows: node n1 running web; the answer as it travels (an absent node as null). */
+    private static Object answer(Query<?> q, String name) {
       Node n1 = new Node("", "n1", "10.0.0.1", "dc1", Map.of(), Map.of(), 1, 1);
       ServiceInstance web = new ServiceInstance("n1", "web1", "web", List.of(), "", 80, Map.of(), false, 1, 1, 1, 1);
-      return switch (q.op()) {
-        case "service" -> new CatalogViewQuery.Answer("web".equals(q.name()) ? List.of(new ServiceEntry(n1, web, List.of())) : List.of(),
-            null, null, null, INDEX);
-        case "node" -> new CatalogViewQuery.Answer(null, "n1".equals(q.name()) ? n1 : null, null, null, INDEX);
-        case "nodes" -> new CatalogViewQuery.Answer(null, null, List.of(n1), null, INDEX);
-        default -> new CatalogViewQuery.Answer(null, null, null, Map.of("web", List.of()), INDEX);
+      return switch (q) {
+        case Query.ServiceEntries s -> "web".equals(name) ? List.of(new ServiceEntry(n1, web, List.of())) : List.of();
+        case Query.NodeServicesOf n -> "n1".equals(name) ? new NodeServices(n1, List.of(web)) : null;
+        case Query.Nodes n -> List.of(n1);
+        default -> Map.of("web", List.of());
       };
     }
 
