@@ -6,6 +6,7 @@ import io.cairn.membership.Heartbeats;
 import io.cairn.membership.ServerCluster;
 import io.cairn.membership.ServerInfo;
 import io.cairn.raft.RaftNode;
+import io.cairn.raft.Voter;
 import io.cairn.rpc.RpcClient;
 import io.cairn.rpc.RpcServer;
 import io.cairn.state.Command;
@@ -133,8 +134,8 @@ final class ServerMode implements AutoCloseable {
     if (closed) return;
     ServerInfo self = cluster.self();
     int raftPort = Integer.parseInt(self.raftAddress().substring(self.raftAddress().lastIndexOf(':') + 1));
-    List<RaftNode.RaftPeerSpec> specs = peers.stream()
-        .map(p -> new RaftNode.RaftPeerSpec(p.id(), p.raftAddress(), p.rpcAddress())).toList();
+    List<Voter> specs = peers.stream()
+        .map(p -> new Voter(p.id(), p.raftAddress(), p.rpcAddress())).toList();
     raft = RaftNode.start(new RaftNode.Settings(self.id(), raftDir, config.bindAddr(), self.raftAddress(), self.rpcAddress(), raftPort, specs,
         config.raftSnapshotThreshold()), store);
     endpoints.attach(raft);

@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.raft.Voter;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,8 @@
 package io.cairn.endpoints;
 
 import io.cairn.raft.NotLeaderException;
-import io.cairn.raft.RaftNode;
+import io.cairn.raft.Consensus;
+import io.cairn.raft.Voter;
 import io.cairn.rpc.Ack;
 import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.RpcClient;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,24 +38,54 @@ public final class Endpoints implements Cluster {
    * How long a request waits for a leader to appear (an election takes well under a second):
    * Consul's rpc_hold_timeout, 7 s, under common clients' 10 s read timeouts.
    */
-  private static final Duration LEADER_WAIT = Duration.ofSeconds(7);
+  static final Duration LEADER_WAIT = Duration.ofSeconds(7);
 
   private final StateStore store;
   private final String datacenter;
   private final RpcClient rpc;
-  private final WriteForwarder forwarder;
-  private volatile RaftNode raft;
-  private final SessionTimers sessionTimers = new SessionTimers(this);
+  private final Forwarder forwarder;
+  private final LeaderReadIndex leaderReadIndex;
+  private final LongSupplier clock;
+  private final Duration leaderWait;
+  private volatile Consensus raft;
+  private final SessionTimers sessionTimers;
   private final ReadIndexRounds readIndexRounds = new ReadIndexRounds();
   private volatile boolean stopping;
 
+  /** How a write reaches the leader from here. */
+  @FunctionalInterface
+  interface Forwarder {
+    Outcome forward(String leaderRpcAddress, Command command) throws IOException;
+  }
+
+  /** How a follower learns the index a linearizable read must wait for: the leader's, once it confirmed it leads. */
+  @FunctionalInterface
+  interface LeaderReadIndex {
+    long fetch(String leaderRpcAddress) throws IOException;
+  }
+
   public Endpoints(StateStore store, String datacenter, RpcClient rpc) {
+    this(store, datacenter, rpc, new WriteForwarder(rpc, WRITE_TIMEOUT)::forward,
+        leader -> rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class, READ_BARRIER_TIMEOUT, true).index(),
+        System::nanoTime, LEADER_WAIT);
+  }
+
+  /**
+   * With the ways to the leader, the clock (nanoseconds, for lock-delay and session TTLs) and how
+   * long a request waits for a leader given: what unit tests drive.
+   */
+  Endpoints(StateStore store, String datacenter, RpcClient rpc, Forwarder forwarder, LeaderReadIndex leaderReadIndex,
+            LongSupplier clock, Duration leaderWait) {
     this.store = store;
     this.datacenter = datacenter;
     this.rpc = rpc;
-    this.forwarder = new WriteForwarder(rpc, WRITE_TIMEOUT);
+    this.forwarder = forwarder;
+    this.leaderReadIndex = leaderReadIndex;
+    this.clock = clock;
+    this.leaderWait = leaderWait;
+    this.sessionTimers = new SessionTimers(this::isLeader, store, this::write, clock);
     store.onSessionEnd((session, keys) -> {
-      long until = System.nanoTime() + session.lockDelayNanos();
+      long until = clock.getAsLong() + session.lockDelayNanos();
       keys.forEach(k -> lockDelays.merge(k, until, Math::max));
     });
   }
@@ -69,7 +101,7 @@ public final class Endpoints implements Cluster {
     if (!(c instanceof Command.KvSet set) || set.acquire() == null || lockDelays.isEmpty()) return false;
     Long until = lockDelays.get(set.key());
     if (until == null) return false;
-    if (System.nanoTime() - until >= 0) {
+    if (clock.getAsLong() - until >= 0) {
       lockDelays.remove(set.key(), until);
       return false;
     }
@@ -77,7 +109,7 @@ public final class Endpoints implements Cluster {
   }
 
   /** Raft is up (in bootstrap-expect mode this comes after the interfaces are already serving). */
-  public void attach(RaftNode node) {
+  public void attach(Consensus node) {
     this.raft = node;
   }
 
@@ -108,9 +140,9 @@ public final class Endpoints implements Cluster {
    * rather than failing them at the first blip.
    */
   private void awaitReadable() {
-    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    long deadline = System.nanoTime() + leaderWait.toNanos();
     while (true) {
-      RaftNode r = raft;
+      Consensus r = raft;
       try {
         if (r == null) throw new NoLeaderException();
         readBarrier(r);
@@ -128,7 +160,7 @@ public final class Endpoints implements Cluster {
    * have applied as far. Ratis's own follower ReadIndex needs its gRPC transport; this is the
    * same protocol over our RPC.
    */
-  private void readBarrier(RaftNode r) {
+  private void readBarrier(Consensus r) {
     try {
       if (r.isLeader()) {
         r.readBarrier(READ_BARRIER_TIMEOUT);
@@ -136,8 +168,7 @@ public final class Endpoints implements Cluster {
       }
       String leader = r.leaderRpcAddress();
       if (leader == null) throw new NoLeaderException();
-      long target = readIndexRounds.await(() -> rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class,
-          READ_BARRIER_TIMEOUT, true).index(), READ_BARRIER_TIMEOUT.toMillis());
+      long target = readIndexRounds.await(() -> leaderReadIndex.fetch(leader), READ_BARRIER_TIMEOUT.toMillis());
       long deadline = System.nanoTime() + READ_BARRIER_TIMEOUT.toNanos();
       while (r.lastAppliedIndex() < target) {
         if (System.nanoTime() > deadline) throw new NoLeaderException();
@@ -154,7 +185,7 @@ public final class Endpoints implements Cluster {
   public record ReadIndex(long index) {}
 
   ReadIndex leaderReadIndex() {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null || !r.isLeader()) throw new NoLeaderException();
     try {
       r.readBarrier(READ_BARRIER_TIMEOUT);
@@ -165,7 +196,7 @@ public final class Endpoints implements Cluster {
   }
 
   public QueryMeta meta(long index) {
-    RaftNode r = raft;
+    Consensus r = raft;
     return new QueryMeta(Math.max(1, index), r != null && r.knownLeader(), r == null ? 0 : Math.max(0, r.lastContactMillis()));
   }
 
@@ -190,9 +221,9 @@ public final class Endpoints implements Cluster {
     if (!(command instanceof Command.Once) && !(command instanceof Command.Restore)) {
       command = new Command.Once(java.util.UUID.randomUUID().toString(), command);
     }
-    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    long deadline = System.nanoTime() + leaderWait.toNanos();
     while (true) {
-      RaftNode r = raft;
+      Consensus r = raft;
       try {
         if (r != null && r.isLeader()) return inLockDelay(command) ? Outcome.NOT_APPLIED : r.apply(command, WRITE_TIMEOUT);
         String leader = r == null ? null : r.leaderRpcAddress();
@@ -210,7 +241,7 @@ public final class Endpoints implements Cluster {
 
   /** A write forwarded by another server: apply it if this one leads; never forward twice. */
   Applied applyForwarded(Command command, boolean forwarded) {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (forwarded) {
       if (r == null || !r.isLeader()) throw new NoLeaderException();
       try {
@@ -230,7 +261,7 @@ public final class Endpoints implements Cluster {
    * resends, and request ids keep that from applying anything twice.
    */
   WriteForwarder.Outcomes applyForwardedBatch(WriteForwarder.Batch batch) throws InterruptedException {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null || !r.isLeader()) throw new NoLeaderException();
     List<CompletableFuture<Outcome>> results = new ArrayList<>();
     for (Command c : batch.commands()) {
@@ -260,18 +291,18 @@ public final class Endpoints implements Cluster {
   }
 
   public String leaderAddress() {
-    RaftNode r = raft;
+    Consensus r = raft;
     String a = r == null ? null : r.leaderRpcAddress();
     return a == null ? "" : a;
   }
 
   public List<String> peerAddresses() {
-    RaftNode r = raft;
-    return r == null ? List.of() : r.peers().stream().map(RaftNode.RaftPeerSpec::rpcAddress).toList();
+    Consensus r = raft;
+    return r == null ? List.of() : r.peers().stream().map(Voter::rpcAddress).toList();
   }
 
-  public List<RaftNode.RaftPeerSpec> peers() {
-    RaftNode r = raft;
+  public List<Voter> peers() {
+    Consensus r = raft;
     return r == null ? List.of() : r.peers();
   }
 
@@ -287,7 +318,7 @@ public final class Endpoints implements Cluster {
 
   /** Restarts a session's TTL on the leader (which alone keeps TTLs); empty if there is no such session. */
   public java.util.Optional<io.cairn.state.Session> renewSession(String id) {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null) throw new NoLeaderException();
     if (r.isLeader()) return sessionTimers.renew(id);
     String leader = r.leaderRpcAddress();
@@ -307,9 +338,9 @@ public final class Endpoints implements Cluster {
 
   /** Removes a server from the voters, through the leader. */
   public void removePeer(String id) {
-    RaftNode.RaftPeerSpec peer = peers().stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+    Voter peer = peers().stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
     if (peer == null) return;
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null) throw new NoLeaderException();
     try {
       if (r.isLeader()) {
@@ -349,12 +380,12 @@ public final class Endpoints implements Cluster {
   }
 
   public boolean isLeader() {
-    RaftNode r = raft;
+    Consensus r = raft;
     return r != null && r.isLeader();
   }
 
   public String leaderId() {
-    RaftNode r = raft;
+    Consensus r = raft;
     return r == null ? null : r.leaderId();
   }
 

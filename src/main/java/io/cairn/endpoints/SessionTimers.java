@@ -3,6 +3,7 @@ package io.cairn.endpoints;
 import io.cairn.checks.GoDuration;
 import io.cairn.state.Command;
 import io.cairn.state.Session;
+import io.cairn.state.StateStore;
 import io.cairn.state.WatchSet;
 import java.time.Duration;
 import java.util.HashSet;
@@ -10,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +26,22 @@ public final class SessionTimers {
   /** Consul waits up to twice the TTL before invalidating, so clients renewing at TTL/2 are safe. */
   static final int TTL_MULTIPLIER = 2;
 
-  private final Endpoints endpoints;
+  private final BooleanSupplier leads;
+  private final StateStore store;
+  private final Consumer<Command> write;
+  private final LongSupplier clock;
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
 
-  public SessionTimers(Endpoints endpoints) {
-    this.endpoints = endpoints;
+  /**
+   * @param leads whether this server leads now (only the leader keeps timers)
+   * @param write commits a command through the leader
+   * @param clock nanoseconds
+   */
+  SessionTimers(BooleanSupplier leads, StateStore store, Consumer<Command> write, LongSupplier clock) {
+    this.leads = leads;
+    this.store = store;
+    this.write = write;
+    this.clock = clock;
   }
 
   static Optional<Duration> ttlOf(Session s) {
@@ -41,13 +56,13 @@ public final class SessionTimers {
 
   /** Called every second on servers; acts only on the leader. */
   public void tick() {
-    if (!endpoints.isLeader()) {
+    if (!leads.getAsBoolean()) {
       deadlines.clear();
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     Set<String> live = new HashSet<>();
-    for (Session s : endpoints.store().sessions(new WatchSet()).value()) {
+    for (Session s : store.sessions(new WatchSet()).value()) {
       Optional<Duration> ttl = ttlOf(s);
       if (ttl.isEmpty()) continue;
       live.add(s.id());
@@ -59,7 +74,7 @@ public final class SessionTimers {
         LOG.info("session expired session={}", e.getKey());
         deadlines.remove(e.getKey());
         try {
-          endpoints.write(new Command.SessionDestroy(e.getKey()));
+          write.accept(new Command.SessionDestroy(e.getKey()));
         } catch (RuntimeException ex) {
           LOG.warn("could not destroy expired session={}: {}", e.getKey(), ex.getMessage());
         }
@@ -69,8 +84,8 @@ public final class SessionTimers {
 
   /** On the leader: restarts a session's TTL; empty when there is no such session. */
   Optional<Session> renew(String id) {
-    Optional<Session> s = endpoints.store().session(new WatchSet(), id).value();
-    s.flatMap(SessionTimers::ttlOf).ifPresent(ttl -> deadlines.put(id, System.nanoTime() + ttl.toNanos() * TTL_MULTIPLIER));
+    Optional<Session> s = store.session(new WatchSet(), id).value();
+    s.flatMap(SessionTimers::ttlOf).ifPresent(ttl -> deadlines.put(id, clock.getAsLong() + ttl.toNanos() * TTL_MULTIPLIER));
     return s;
   }
 

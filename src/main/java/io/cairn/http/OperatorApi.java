@@ -3,6 +3,7 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.endpoints.RaftStatus;
+import io.cairn.raft.Voter;
 
 /** /v1/operator/raft/: the Raft configuration, and removing a server from it. */
 final class OperatorApi {

@@ -1,7 +1,8 @@
 package io.cairn.membership;
 
 import io.cairn.raft.NotLeaderException;
-import io.cairn.raft.RaftNode;
+import io.cairn.raft.Consensus;
+import io.cairn.raft.Voter;
 import io.cairn.rpc.Ack;
 import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.RpcClient;
@@ -43,7 +44,7 @@ public final class ServerCluster {
   private final java.util.concurrent.CopyOnWriteArrayList<String> joinAddresses;
   private final RpcClient client;
   private final Map<String, ServerInfo> known = new ConcurrentHashMap<>();
-  private volatile RaftNode raft;
+  private volatile Consensus raft;
 
   public ServerCluster(ServerInfo self, List<String> joinAddresses, RpcClient client) {
     this.self = self;
@@ -52,7 +53,7 @@ public final class ServerCluster {
     known.put(self.id(), self);
   }
 
-  public void attach(RaftNode node) {
+  public void attach(Consensus node) {
     this.raft = node;
   }
 
@@ -80,7 +81,7 @@ public final class ServerCluster {
 
   /** The servers of the formed group (what client agents ask for), or those known so far. */
   HelloReply servers() {
-    RaftNode r = raft;
+    Consensus r = raft;
     List<ServerInfo> group = r == null ? List.of() : r.peers().stream()
         .map(p -> new ServerInfo(p.id(), p.raftAddress(), p.rpcAddress(), self.datacenter(), 0)).toList();
     return new HelloReply(new ArrayList<>(known.values()), r != null, r == null ? null : r.leaderRpcAddress(), group);
@@ -96,11 +97,11 @@ public final class ServerCluster {
   }
 
   private interface LeaderAction {
-    void run(RaftNode leader) throws IOException;
+    void run(Consensus leader) throws IOException;
   }
 
   private Ack onLeader(String path, ServerInfo server, boolean forwarded, LeaderAction action) throws IOException {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null) throw new NoLeaderException();
     if (r.isLeader()) {
       try {
@@ -115,8 +116,8 @@ public final class ServerCluster {
     return client.post(leader, path, server, Ack.class, CALL_TIMEOUT, true);
   }
 
-  static RaftNode.RaftPeerSpec spec(ServerInfo s) {
-    return new RaftNode.RaftPeerSpec(s.id(), s.raftAddress(), s.rpcAddress());
+  static Voter spec(ServerInfo s) {
+    return new Voter(s.id(), s.raftAddress(), s.rpcAddress());
   }
 
   // --- start-up ---
@@ -204,13 +205,13 @@ public final class ServerCluster {
    * Returns whether a leader took the request.
    */
   public boolean rejoinIfOutside() {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null) return false;
-    List<RaftNode.RaftPeerSpec> peers = r.peers();
+    List<Voter> peers = r.peers();
     boolean voter = peers.stream().anyMatch(p -> p.id().equals(self.id()));
     if (voter && r.knownLeader()) return false;
     List<String> addrs = targets();
-    for (RaftNode.RaftPeerSpec p : peers) {
+    for (Voter p : peers) {
       if (!p.id().equals(self.id()) && p.rpcAddress() != null && !addrs.contains(p.rpcAddress())) addrs.add(p.rpcAddress());
     }
     for (String addr : addrs) {
@@ -227,7 +228,7 @@ public final class ServerCluster {
 
   /** Asks the leader to remove this server from the voters (a graceful leave). */
   public void requestLeave() {
-    RaftNode r = raft;
+    Consensus r = raft;
     if (r == null) return;
     try {
       if (r.isLeader()) {

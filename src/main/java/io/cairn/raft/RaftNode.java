@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * commands. Concurrent submissions are coalesced into one {@link Command.Batch} log entry
  * (see docs/write-path.md); they are submitted in-process, never through a client transport.
  */
-public final class RaftNode implements AutoCloseable {
+public final class RaftNode implements Consensus, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
   /** Fixed so that every server of a datacenter, started apart, names the same group. */
   private static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.fromString("c0a1c0de-0000-4000-8000-00000000ca1f"));
@@ -57,10 +57,9 @@ public final class RaftNode implements AutoCloseable {
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
-                         List<RaftPeerSpec> initialPeers, long snapshotThreshold) {}
+                         List<Voter> initialPeers, long snapshotThreshold) {}
 
   /** A server of the group as the others know it. */
-  public record RaftPeerSpec(String id, String raftAddress, String rpcAddress) {}
 
   private record Pending(Command command, CompletableFuture<Outcome> result) {}
 
@@ -132,6 +131,7 @@ public final class RaftNode implements AutoCloseable {
   // --- writes ---
 
   /** Submits a command; completes with its outcome once committed and applied. */
+  @Override
   public CompletableFuture<Outcome> submit(Command command) {
     CompletableFuture<Outcome> f = new CompletableFuture<>();
     if (closed) {
@@ -150,6 +150,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** Submits and waits, turning Ratis's failures into the exceptions callers handle. */
+  @Override
   public Outcome apply(Command command, Duration timeout) {
     try {
       return submit(command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -316,9 +317,10 @@ public final class RaftNode implements AutoCloseable {
   // --- membership ---
 
   /** On the leader: makes {@code peer} a voter (no-op if it already is). */
-  public void addVoter(RaftPeerSpec peer, Duration timeout) throws IOException {
+  @Override
+  public void addVoter(Voter peer, Duration timeout) throws IOException {
     List<RaftPeer> next = new ArrayList<>();
-    for (RaftPeerSpec p : peers()) {
+    for (Voter p : peers()) {
       if (p.id().equals(peer.id())) return;
       next.add(toRatis(p));
     }
@@ -328,10 +330,11 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** On the leader: removes a voter (no-op if it is not one). */
+  @Override
   public void removeVoter(String id, Duration timeout) throws IOException {
     List<RaftPeer> next = new ArrayList<>();
     boolean found = false;
-    for (RaftPeerSpec p : peers()) {
+    for (Voter p : peers()) {
       if (p.id().equals(id)) found = true;
       else next.add(toRatis(p));
     }
@@ -354,7 +357,7 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  private static RaftPeer toRatis(RaftPeerSpec p) {
+  private static RaftPeer toRatis(Voter p) {
     return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.rpcAddress()).build();
   }
 
@@ -365,6 +368,7 @@ public final class RaftNode implements AutoCloseable {
    * (Raft's ReadIndex, run by Ratis on leader and followers alike). A read of the local store
    * after this returns is linearizable.
    */
+  @Override
   public void readBarrier(Duration timeout) {
     if (isLeader() && peers().size() == 1) return;  // a lone voter's own state is the truth
     RaftClientRequest req = RaftClientRequest.newBuilder()
@@ -386,6 +390,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** Milliseconds since this server last heard from a leader; 0 on the leader. */
+  @Override
   public long lastContactMillis() {
     DivisionInfo i = info();
     if (i == null || i.isLeader()) return 0;
@@ -410,40 +415,46 @@ public final class RaftNode implements AutoCloseable {
     return i == null || i.getLifeCycleState() == LifeCycle.State.CLOSED;
   }
 
+  @Override
   public boolean isLeader() {
     DivisionInfo i = info();
     return i != null && i.isLeader() && i.isLeaderReady();
   }
 
+  @Override
   public boolean knownLeader() {
     DivisionInfo i = info();
     return i != null && i.getLeaderId() != null;
   }
 
   /** The leader's server RPC address ("ip:port"), or null when there is no leader. */
+  @Override
   public String leaderRpcAddress() {
     DivisionInfo i = info();
     if (i == null || i.getLeaderId() == null) return null;
     return peers().stream().filter(p -> p.id().equals(i.getLeaderId().toString()))
-        .map(RaftPeerSpec::rpcAddress).findFirst().orElse(null);
+        .map(Voter::rpcAddress).findFirst().orElse(null);
   }
 
   /** The leader's Raft id, or null. */
+  @Override
   public String leaderId() {
     DivisionInfo i = info();
     return i == null || i.getLeaderId() == null ? null : i.getLeaderId().toString();
   }
 
-  public List<RaftPeerSpec> peers() {
+  @Override
+  public List<Voter> peers() {
     try {
       return server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers().stream()
-          .map(p -> new RaftPeerSpec(p.getId().toString(), p.getAddress(), p.getClientAddress()))
+          .map(p -> new Voter(p.getId().toString(), p.getAddress(), p.getClientAddress()))
           .toList();
     } catch (IOException e) {
       return List.of();
     }
   }
 
+  @Override
   public long lastAppliedIndex() {
     DivisionInfo i = info();
     return i == null ? 0 : i.getLastAppliedIndex();

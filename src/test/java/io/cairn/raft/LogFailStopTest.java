@@ -104,7 +104,7 @@ class LogFailStopTest {
   }
 
   private RaftNode.Settings settings(long snapshotThreshold) {
-    RaftNode.RaftPeerSpec self = new RaftNode.RaftPeerSpec("s1", "127.0.0.1:0", "127.0.0.1:0");
+    Voter self = new Voter("s1", "127.0.0.1:0", "127.0.0.1:0");
     return new RaftNode.Settings("s1", dir, "127.0.0.1", self.raftAddress(), self.rpcAddress(), 0, List.of(self),
         snapshotThreshold);
   }
