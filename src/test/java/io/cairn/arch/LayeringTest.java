@@ -54,6 +54,28 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAPackage("io.cairn.raft..").check(CLASSES);
   }
 
+  /**
+   * Consul's wire names live in the JSON mapping of http (and in cli, which is a client of that
+   * API); inside, Java names. Checked on the sources: a name in a string literal is the sign.
+   */
+  @Test
+  void consulWireNamesOnlyInHttp() throws java.io.IOException {
+    java.util.regex.Pattern wire = java.util.regex.Pattern.compile("\"(ModifyIndex|CreateIndex|ServiceID|ServiceName|CheckID"
+        + "|LockIndex|ServiceTags|ServiceAddress|ServicePort|TaggedAddresses|ServiceMeta|NodeMeta|ServiceKind|ServiceProxy"
+        + "|DestinationServiceName|DeregisterCriticalServiceAfter|EnableTagOverride|ServiceWeights|KnownLeader)\"");
+    java.nio.file.Path root = java.nio.file.Path.of("src/main/java/io/cairn");
+    java.util.List<String> found = new java.util.ArrayList<>();
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String pkg = root.relativize(f).getName(0).toString();
+        if (pkg.equals("http") || pkg.equals("cli")) continue;
+        var m = wire.matcher(java.nio.file.Files.readString(f));
+        while (m.find()) found.add(root.relativize(f) + ": " + m.group());
+      }
+    }
+    assertThat(found).isEmpty();
+  }
+
   @Test
   void noClassCyclesInsideAPackage() {
     assertThat(ClassCycles.within(CLASSES)).isEmpty();
