@@ -111,6 +111,11 @@ final class ServerMode implements AutoCloseable {
       public void removeVoter(String id) {
         endpoints.removePeer(id);
       }
+
+      @Override
+      public List<Voter> voters() {
+        return endpoints.peers();
+      }
     };
   }
 

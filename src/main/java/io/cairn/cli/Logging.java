@@ -21,6 +21,9 @@ final class Logging {
     // Ratis logs every failed dial to a peer that is not up yet as an ERROR with a stack
     // trace; our own log says what matters (leader changes, joins, start failures).
     set("org.slf4j.simpleLogger.log.org.apache.ratis.util.LifeCycle", "off");
+    // The leader logs every retry to a follower that is down (four a second, each with a stack
+    // trace) as a WARN; membership says it once ("member failed: ...").
+    set("org.slf4j.simpleLogger.log.org.apache.ratis.server.leader.LogAppender", "error");
     set("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
   }
 

@@ -49,7 +49,9 @@ final class MembersCommand extends ClientCommand {
     return colon < 0 ? tag : tag.substring(0, colon);
   }
 
+  /** The member's address, with its port when known (a member the leader has not heard since it took over has none yet). */
   private static String hostPort(String addr, int port) {
-    return (addr.contains(":") ? "[" + addr + "]" : addr) + ":" + port;
+    String host = addr.contains(":") ? "[" + addr + "]" : addr;
+    return port > 0 ? host + ":" + port : host;
   }
 }

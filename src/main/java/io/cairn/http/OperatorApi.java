@@ -2,8 +2,11 @@ package io.cairn.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cairn.endpoints.Consistency;
+import io.cairn.endpoints.QueryOptions;
 import io.cairn.endpoints.RaftStatus;
 import io.cairn.raft.Voter;
+import io.cairn.rpc.NoLeaderException;
 
 /** /v1/operator/raft/: the Raft configuration, and removing a server from it. */
 final class OperatorApi {
@@ -15,8 +18,11 @@ final class OperatorApi {
 
   void register(Router r) {
     r.route("GET", "/v1/operator/raft/configuration", (req, rest) -> {
-      req.queryOptions();
+      QueryOptions opts = req.queryOptions();
       RaftStatus raft = ctx.cluster().raft();
+      // As Consul's, which asks the leader: while there is none (an election under way), no
+      // configuration rather than one without a leader in it; ?stale answers with what is known.
+      if (raft.leaderId().isEmpty() && opts.consistency() != Consistency.STALE) throw new NoLeaderException();
       String leader = raft.leaderId();
       ObjectNode out = Wire.object();
       ArrayNode servers = out.putArray("Servers");

@@ -1,5 +1,6 @@
 package io.cairn.membership;
 
+import io.cairn.raft.Voter;
 import io.cairn.rpc.Ack;
 import io.cairn.rpc.NoLeaderException;
 import io.cairn.rpc.RpcClient;
@@ -65,6 +66,9 @@ public final class Heartbeats {
 
     /** Removes a server from the Raft voters (a server forced to leave); on the leader. */
     void removeVoter(String id) throws IOException;
+
+    /** The Raft voters: servers, members whether or not their beats reached this leader yet. */
+    List<Voter> voters();
   }
 
   private final ServerPort server;
@@ -187,6 +191,11 @@ public final class Heartbeats {
     for (HealthCheck c : store.checks(new WatchSet()).value()) {
       if (c.checkId().equals(SERF_HEALTH)) serf.put(c.node(), c.status());
     }
+    for (Voter v : server.voters()) {
+      HostPort raft = HostPort.of(v.raftAddress());
+      HostPort rpc = HostPort.of(v.rpcAddress());
+      table.seed(new Member(v.id(), raft.host(), raft.port(), "", true, rpc.port(), Member.Status.ALIVE), now);
+    }
     List<Node> nodes = new ArrayList<>(store.nodes(new WatchSet()).value());
     for (Node n : nodes) {
       CheckStatus s = serf.get(n.name());
@@ -198,6 +207,20 @@ public final class Heartbeats {
     store.leftNodes(new WatchSet()).value().forEach((name, address) ->
         table.seed(new Member(name, address, 0, "", false, 0, Member.Status.LEFT), now));
     table.refreshAll(now);
+  }
+
+  /** "host:port" split; a port that is missing or not a number is 0. */
+  private record HostPort(String host, int port) {
+    static HostPort of(String address) {
+      if (address == null) return new HostPort("", 0);
+      int colon = address.lastIndexOf(':');
+      if (colon < 0) return new HostPort(address, 0);
+      try {
+        return new HostPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        return new HostPort(address.substring(0, colon), 0);
+      }
+    }
   }
 
   private List<HealthCheck> checks(String node) {

@@ -47,6 +47,11 @@ class HeartbeatsTest {
     public void removeVoter(String id) {
       removedVoters.add(id);
     }
+
+    @Override
+    public List<io.cairn.raft.Voter> voters() {
+      return List.of(new io.cairn.raft.Voter("s9", "10.0.0.9:8301", "10.0.0.9:8300"));
+    }
   }, new RpcClient(), Duration.ofSeconds(10), clock::get);
 
   private static Heartbeats.Beat beat(String node, long incarnation) {
@@ -76,7 +81,8 @@ class HeartbeatsTest {
     store.apply(index.incrementAndGet(), new Command.CatalogRegister("", "external", "10.0.0.3", "dc1", Map.of(), Map.of(),
         true, null, List.of()));
     heartbeats.tick();
-    assertThat(heartbeats.members(false).members()).extracting(Member::name).containsExactlyInAnyOrder("agent-1", "agent-2");
+    assertThat(heartbeats.members(false).members()).extracting(Member::name).containsExactlyInAnyOrder("agent-1", "agent-2", "s9");
+    assertThat(member("s9")).isEqualTo(new Member("s9", "10.0.0.9", 8301, "", true, 8300, Member.Status.ALIVE));
     assertThat(member("agent-2").status()).isEqualTo(Member.Status.FAILED);
   }
 
