@@ -233,6 +233,20 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public Readiness readiness() {
+    String stage = server != null ? server.notReady() : client.notReady();
+    if (stage != null) {
+      return new Readiness(false, stage, switch (stage) {
+        case "joining" -> "no server has been reached yet";
+        case "electing" -> "servers answer, but there is no cluster leader yet";
+        default -> stage;
+      });
+    }
+    if (!local.synced()) return new Readiness(false, "syncing", "this node's services and checks are not all in the catalog yet");
+    return new Readiness(true, "ready", "");
+  }
+
+  @Override
   public Member selfMember() {
     return selfMember(false);
   }
@@ -279,7 +293,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
-        config.httpAddr(), config.dnsAddr());
+        config.httpAddr(), config.dnsAddr(), config.discovery());
     registerFromConfig(fresh);
     config = fresh;
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * An agent's settings once files and flags are merged (see {@link ConfigBuilder}). {@code httpAddr}
  * and {@code dnsAddr} are where the HTTP API and DNS listen (Consul's addresses.http/dns, which
- * default to client_addr).
+ * default to client_addr). {@code discovery} is the discovery token's URL or DNS name, or null
+ * (docs/discovery.md).
  */
 public record AgentConfig(
     boolean dev, boolean server, boolean bootstrap, int bootstrapExpect,
@@ -22,7 +23,7 @@ public record AgentConfig(
     Duration checkUpdateInterval, Map<String, String> nodeMeta,
     List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
-    List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr) {
+    List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -1,5 +1,7 @@
 package io.cairn.agent;
 
+import io.cairn.membership.Discovery;
+import io.cairn.membership.DiscoveryCache;
 import io.cairn.membership.Heartbeats;
 import io.cairn.membership.Member;
 import io.cairn.membership.ServerInfo;
@@ -23,12 +25,16 @@ final class ClientMode implements AutoCloseable {
   private final AgentConfig config;
   private final java.util.concurrent.CompletableFuture<String> gaveUp = new java.util.concurrent.CompletableFuture<>();
   private volatile boolean closed;
+  private volatile boolean everJoined;
+  private volatile boolean lastBeatOk;
+  private final DiscoveryCache discovered;
   /** When this run of the agent started: tells its heartbeats from those of an earlier run. */
   private final long incarnation = System.currentTimeMillis();
 
   ClientMode(AgentConfig config, RpcClient rpc) {
     this.config = config;
     this.servers = new ServerList(config.retryJoin(), rpc);
+    this.discovered = config.discovery() == null ? null : new DiscoveryCache(Discovery.parse(config.discovery()));
     if (config.retryJoin().isEmpty()) {
       // As Consul's: a client told of no server runs, and waits for `cairn join <server>`.
       LOG.warn("no server to join (no -retry-join): this agent serves nothing of the cluster until 'cairn join <server>'");
@@ -70,6 +76,7 @@ final class ClientMode implements AutoCloseable {
         // Until it has seen the servers' Raft group (a client often starts before the servers
         // have formed one), it asks at every beat: knowing only its join address, it would lose
         // the cluster with that one server.
+        if (discovered != null && (!knowsGroup || round % 30 == 0)) servers.addAddresses(discovered.servers());
         if (round++ % 30 == 0 || !knowsGroup) {
           boolean knew = knowsGroup;
           knowsGroup = servers.refresh(self) > 0;
@@ -78,8 +85,12 @@ final class ClientMode implements AutoCloseable {
         servers.call("/rpc/heartbeat", beat(), Ack.class);
         if (!joined) LOG.info("joined: a server answered");
         joined = true;
+        everJoined = true;
+        lastBeatOk = true;
       } catch (Exception e) {
         LOG.debug("heartbeat failed: {}", e.getMessage());
+        lastBeatOk = false;
+        if (e instanceof io.cairn.rpc.RpcClient.NoLeaderIOException) everJoined = true;  // a server answered
         long now = System.nanoTime();
         if (!joined && now - lastCounted >= retryNanos) {
           lastCounted = now;
@@ -101,6 +112,15 @@ final class ClientMode implements AutoCloseable {
   private Heartbeats.Beat beat() {
     return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), false,
         0, incarnation);
+  }
+
+  /**
+   * Where this client is on its way to serving: null once its last heartbeat reached the leader,
+   * else "joining" (no server has answered yet) or "electing" (servers answer, without a leader).
+   */
+  String notReady() {
+    if (lastBeatOk) return null;
+    return everJoined ? "electing" : "joining";
   }
 
   /** The cluster's members, as the leader knows them. */

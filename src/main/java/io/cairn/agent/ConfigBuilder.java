@@ -33,7 +33,10 @@ public final class ConfigBuilder {
   public int bootstrapExpect;
   public String nodeName;
   public String nodeId;
-  public String datacenter = "dc1";
+  /** Null until set: then the discovery token, or dc1. */
+  public String datacenter;
+  /** -discovery: a token's URL or dns:NAME (docs/discovery.md). */
+  public String discovery;
   public Path dataDir;
   public String bindAddr = "0.0.0.0";
   public String advertiseAddr;
@@ -147,6 +150,7 @@ public final class ConfigBuilder {
   /** Reads the keys {@link ConsulKeys} calls honoured; {@link KeyCheck} has vetted the rest. */
   private void apply(Fields f) {
     datacenter = orElse(f.text("datacenter"), datacenter);
+    discovery = orElse(f.text("discovery"), discovery);
     nodeName = orElse(f.text("node_name"), nodeName);
     nodeId = orElse(f.text("node_id"), nodeId);
     String dir = f.text("data_dir");
@@ -256,6 +260,17 @@ public final class ConfigBuilder {
     checkAddress("addresses.http", httpAddr);
     checkAddress("addresses.dns", dnsAddr);
     dnsConfig();
+    if (discovery != null) {
+      io.cairn.membership.Discovery d;
+      try {
+        d = io.cairn.membership.Discovery.parse(discovery);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      if (server && !dev && !d.canRegister()) {
+        throw new ConfigException("-discovery: a server registers itself over HTTP; give it the token's http(s) URL, not " + discovery);
+      }
+    }
   }
 
   public AgentConfig build() throws ConfigException {
@@ -263,12 +278,13 @@ public final class ConfigBuilder {
     String node = nodeName != null ? nodeName : hostname();
     String adv = advertiseAddr != null ? advertiseAddr : bindAddr.equals("0.0.0.0") ? "127.0.0.1" : bindAddr;
     String id = nodeId != null ? nodeId : persistedNodeId();
-    return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, datacenter, dataDir, bindAddr, adv,
+    String dc = datacenter != null ? datacenter : discovery != null ? io.cairn.membership.Discovery.parse(discovery).token() : "dc1";
+    return new AgentConfig(dev, server, bootstrap, bootstrapExpect, node, id, dc, dataDir, bindAddr, adv,
         clientAddr, httpPort, dnsPort, serverPort, raftPort, logLevel, domain, enableScriptChecks,
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
-        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr));
+        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery);
   }
 
   /**

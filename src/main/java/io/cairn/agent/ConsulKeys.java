@@ -48,7 +48,7 @@ final class ConsulKeys {
         "recursor_timeout"));
     // Cairn's own: its Raft port (Consul's serf_lan port by default), failure detection without
     // gossip, fixed DNS names, a top-level recursor_timeout.
-    honoured(t, "ports.raft", "node_failure_timeout", "dns_config.aliases", "recursor_timeout");
+    honoured(t, "ports.raft", "node_failure_timeout", "dns_config.aliases", "recursor_timeout", "discovery");
 
     // Security settings Cairn does not implement: refused, unless off.
     t.add(refusedUnless("acl.enabled", KeyRule::isFalse, "Cairn has no ACLs, so every request would be allowed"));

@@ -2,6 +2,8 @@ package io.cairn.agent;
 
 import io.cairn.endpoints.EndpointRoutes;
 import io.cairn.endpoints.Endpoints;
+import io.cairn.membership.Discovery;
+import io.cairn.membership.DiscoveryCache;
 import io.cairn.membership.Heartbeats;
 import io.cairn.membership.ServerCluster;
 import io.cairn.membership.ServerInfo;
@@ -33,9 +35,14 @@ final class ServerMode implements AutoCloseable {
   private final StateStore store;
   private final Endpoints endpoints;
   private final ServerCluster cluster;
+  /** The discovery token this server registers under, or null. */
+  private final Discovery discovery;
+  /** How often a server says again that it is under its discovery token (entries expire unless refreshed). */
+  private static final Duration DISCOVERY_REFRESH = Duration.ofSeconds(10);
   private final RpcServer rpcServer;
   private final Heartbeats heartbeats;
   private volatile Thread ticker;
+  private volatile Thread registrar;
   private final RpcClient rpc;
   private volatile Thread starter;
   private volatile RaftNode raft;
@@ -54,7 +61,9 @@ final class ServerMode implements AutoCloseable {
     int raftPort = config.dev() ? 0 : config.raftPort();
     ServerInfo self = new ServerInfo(config.nodeName(), config.advertiseAddr() + ":" + raftPort, config.rpcAddress(),
         config.datacenter(), config.bootstrapExpect());
-    this.cluster = new ServerCluster(self, config.retryJoin(), rpc);
+    this.discovery = config.discovery() == null ? null : Discovery.parse(config.discovery());
+    DiscoveryCache discovered = discovery == null ? null : new DiscoveryCache(discovery);
+    this.cluster = new ServerCluster(self, config.retryJoin(), rpc, discovered == null ? List::of : discovered::servers);
     this.heartbeats = new Heartbeats(serverPort(endpoints), rpc, config.nodeFailureTimeout(), System::nanoTime);
     rpcServer = config.dev() ? null  // a lone dev server has nobody to talk to
         : new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
@@ -66,6 +75,7 @@ final class ServerMode implements AutoCloseable {
         rpcServer.start();
       }
       ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
+      if (discovery != null && !config.dev()) registrar = Thread.ofVirtual().name("discovery").start(this::registerLoop);
       if (config.dev() || config.bootstrap() || RaftNode.hasState(raftDir)) {
         startRaft(List.of(self));
         if (config.dev() || config.bootstrap()) raft.awaitLeadership(Duration.ofSeconds(30));
@@ -205,6 +215,35 @@ final class ServerMode implements AutoCloseable {
     return rpcServer;
   }
 
+  /** Says at once, then every {@link #DISCOVERY_REFRESH}, that this server is under its discovery token. */
+  private void registerLoop() {
+    boolean registered = false;
+    while (!closed && !leaving) {
+      try {
+        discovery.register(config.rpcAddress());
+        if (!registered) LOG.info("registered {} with discovery {}", config.rpcAddress(), discovery);
+        registered = true;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("registering with discovery {} failed: {}", discovery, e.getMessage());
+      }
+      try {
+        Thread.sleep(DISCOVERY_REFRESH);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Where this server is on its way to serving: null once it is in a group that has a leader,
+   * else what it waits for ("joining": no group yet; "electing": no leader known).
+   */
+  String notReady() {
+    RaftNode r = raft;
+    if (r == null) return "joining";
+    return r.knownLeader() ? null : "electing";
+  }
+
   /** This server's heartbeat: who and where it is. */
   Heartbeats.Beat beat() {
     return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), true,
@@ -231,6 +270,7 @@ final class ServerMode implements AutoCloseable {
     closed = true;
     if (starter != null) starter.interrupt();
     if (ticker != null) ticker.interrupt();
+    if (registrar != null) registrar.interrupt();
     if (rpcServer != null) rpcServer.close();
     if (raft != null) {
       try {

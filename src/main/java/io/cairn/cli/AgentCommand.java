@@ -39,6 +39,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-domain", paramLabel = "DOMAIN") String domain;
   @Option(names = "-recursor", paramLabel = "ADDR") List<String> recursors = new ArrayList<>();
   @Option(names = {"-join", "-retry-join"}, paramLabel = "ADDR") List<String> join = new ArrayList<>();
+  @Option(names = "-discovery", paramLabel = "URL", description = "A discovery token: http(s)://host[:port]/<token> or dns:<name>.")
+  String discovery;
   @Option(names = "-node-meta", paramLabel = "KEY:VALUE") List<String> nodeMeta = new ArrayList<>();
   @Option(names = "-retry-interval", paramLabel = "DURATION") String retryInterval;
   @Option(names = "-retry-max", paramLabel = "N") Integer retryMax;
@@ -142,6 +144,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     if (domain != null) b.domain = domain;
     b.recursors.addAll(recursors);
     b.retryJoin.addAll(join);
+    if (discovery != null) b.discovery = discovery;
     for (String kv : nodeMeta) {
       int colon = kv.indexOf(':');
       if (colon <= 0) throw new ConfigException("-node-meta: expected key:value, got \"" + kv + "\"");

@@ -28,6 +28,7 @@ final class AgentApi {
   void register(Router r) {
     r.route("GET", "/v1/agent/self", (req, rest) -> Reply.json(self()));
     r.route("GET", "/v1/agent/members", (req, rest) -> members(req));
+    r.route("GET", "/v1/agent/ready", (req, rest) -> ready());
     r.route("GET", "/v1/agent/services", (req, rest) -> services());
     r.route("GET", "/v1/agent/service/", this::service);
     r.route("GET", "/v1/agent/checks", (req, rest) -> checks());
@@ -243,5 +244,15 @@ final class AgentApi {
     if (v == null) throw ApiException.badRequest("Missing value for enable");
     if (!v.equals("true") && !v.equals("false")) throw ApiException.badRequest("Invalid value for enable: \"" + v + "\"");
     return Boolean.parseBoolean(v);
+  }
+
+  /** Cairn's readiness check: 200 once the agent can be relied on, else 503 naming the stage it is in. */
+  private Reply ready() {
+    AgentControl.Readiness r = ctx.agent().readiness();
+    ObjectNode o = Wire.object();
+    o.put("Ready", r.ready());
+    o.put("Stage", r.stage());
+    if (!r.ready()) o.put("Reason", r.reason());
+    return r.ready() ? Reply.json(o) : Reply.json(o).withStatus(503);
   }
 }

@@ -15,6 +15,15 @@ public interface AgentControl {
 
   Self self();
 
+  /**
+   * Whether what starts after this agent can rely on it ({@code /v1/agent/ready}, Cairn's own):
+   * joined, a leader known and this node's services and checks in the catalog; else the stage
+   * it is in ("joining", "electing", "syncing") and why.
+   */
+  record Readiness(boolean ready, String stage, String reason) {}
+
+  Readiness readiness();
+
   List<Member> members(boolean wan);
 
   /** This agent as a member, without asking anyone (/v1/agent/self is called often). */

@@ -16,6 +16,11 @@ record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMe
     return json(body, null);
   }
 
+  /** The same answer with another status (a JSON body with a failure status, as /v1/agent/ready's 503). */
+  Reply withStatus(int code) {
+    return new Reply(code, contentType, body, json, meta, headers);
+  }
+
   static Reply bool(boolean b) {
     return json(Wire.JSON.getNodeFactory().booleanNode(b));
   }

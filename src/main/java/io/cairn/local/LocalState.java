@@ -65,6 +65,11 @@ public final class LocalState implements CheckRunners.Listener {
     onDirty.run();
   }
 
+  /** Whether the catalog has caught up with every local change so far. */
+  public synchronized boolean synced() {
+    return pushed >= changes;
+  }
+
   /** How many local changes there have been so far. */
   public synchronized long changeCount() {
     return changes;

@@ -43,10 +43,18 @@ public final class ServerCluster {
   private final ServerInfo self;
   private final java.util.concurrent.CopyOnWriteArrayList<String> joinAddresses;
   private final RpcClient client;
+  private final java.util.function.Supplier<List<String>> discovered;
   private final Map<String, ServerInfo> known = new ConcurrentHashMap<>();
   private volatile Consensus raft;
 
   public ServerCluster(ServerInfo self, List<String> joinAddresses, RpcClient client) {
+    this(self, joinAddresses, client, List::of);
+  }
+
+  /** With more addresses to try, asked afresh at every round (a discovery token's servers). */
+  public ServerCluster(ServerInfo self, List<String> joinAddresses, RpcClient client,
+                       java.util.function.Supplier<List<String>> discovered) {
+    this.discovered = discovered;
     this.self = self;
     this.joinAddresses = new java.util.concurrent.CopyOnWriteArrayList<>(joinAddresses);
     this.client = client;
@@ -243,6 +251,7 @@ public final class ServerCluster {
 
   private List<String> targets() {
     List<String> out = new ArrayList<>(joinAddresses);
+    for (String d : discovered.get()) if (!out.contains(d)) out.add(d);
     for (ServerInfo s : known.values()) {
       if (!s.id().equals(self.id()) && !out.contains(s.rpcAddress())) out.add(s.rpcAddress());
     }

@@ -41,6 +41,11 @@ public final class ServerList {
     if (!s.isEmpty() && s.get(Math.floorMod(current.get(), s.size())).equals(server)) current.incrementAndGet();
   }
 
+  /** Adds server RPC addresses found elsewhere (a discovery token's servers). */
+  public void addAddresses(List<String> addresses) {
+    for (String a : addresses) servers.addIfAbsent(a);
+  }
+
   /** Learns the servers a server knows of (called with what /rpc/hello answers). */
   void learn(List<ServerInfo> known) {
     for (ServerInfo s : known) servers.addIfAbsent(s.rpcAddress());

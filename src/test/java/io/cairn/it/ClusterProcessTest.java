@@ -396,4 +396,85 @@ class ClusterProcessTest {
         .until(() -> c.call("PUT", "/v1/kv/via-joined-client", "1").body().equals("true"));
     await().atMost(Duration.ofSeconds(30)).until(() -> members(leaving).containsKey("c1"));
   }
+
+  /**
+   * A discovery token as the agents of a new cloud know it: an in-memory stand-in for
+   * {@code cairn discovery}'s protocol (GET the token's list, POST one server).
+   */
+  static final class TokenService implements AutoCloseable {
+    final String token = java.util.UUID.randomUUID().toString().replace("-", "");
+    final Set<String> servers = ConcurrentHashMap.newKeySet();
+    final com.sun.net.httpserver.HttpServer http;
+
+    TokenService() throws java.io.IOException {
+      http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+      http.createContext("/" + token, ex -> {
+        try (ex) {
+          if (ex.getRequestMethod().equals("POST")) {
+            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ex.getRequestBody());
+            servers.add(body.get("address").asText() + ":" + body.get("port").asInt());
+          }
+          byte[] out = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(List.copyOf(servers));
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+        }
+      });
+      http.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + token;
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+    }
+  }
+
+  /**
+   * Three servers and a client that know only a discovery token, started in a random order,
+   * form one cluster named after the token; each says when it is ready, and not before.
+   */
+  @Test
+  void agentsThatKnowOnlyADiscoveryTokenFormOneClusterAndSayWhenReady() throws Exception {
+    try (TokenService discovery = new TokenService()) {
+      Server c = new Server("c1");
+      c.client = true;
+      c.extraConfig = "discovery = \"" + discovery.url() + "\"\n";
+      for (int i = 0; i < 3; i++) {
+        Server s = new Server("s" + (i + 1));
+        s.extraConfig = c.extraConfig;
+        servers.add(s);
+      }
+      servers.add(c);
+      List<Server> order = new ArrayList<>(servers);
+      java.util.Collections.shuffle(order, new java.util.Random(ThreadLocalRandom.current().nextLong()));
+      boolean first = true;
+      for (Server s : order) {
+        s.start(List.of(s));  // no -retry-join: the token is all it knows
+        if (first) {
+          first = false;
+          String http = "127.0.0.1:" + s.httpPort;
+          await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> s.call("GET", "/v1/agent/ready", null).statusCode() == 503);
+          assertThat(s.call("GET", "/v1/agent/ready", null).body()).contains("\"Stage\":\"joining\"");
+          AgentProcess.Result early = AgentProcess.run("wait-ready", "-timeout", "1s", "-http-addr", http);
+          assertThat(early.exitCode()).isEqualTo(1);
+          assertThat(early.stderr()).contains("joining");
+        }
+      }
+      for (Server s : servers) {
+        AgentProcess.Result ready = AgentProcess.run("wait-ready", "-timeout", "90s", "-http-addr", "127.0.0.1:" + s.httpPort);
+        assertThat(ready.exitCode()).as(s.name + ": " + ready.stderr()).isZero();
+        assertThat(s.call("GET", "/v1/agent/ready", null).statusCode()).isEqualTo(200);
+      }
+      awaitOneLeader(servers.subList(0, 3));
+      assertThat(discovery.servers).hasSize(3);
+      assertThat(c.call("GET", "/v1/catalog/datacenters", null).body()).isEqualTo("[\"" + discovery.token + "\"]");
+      assertThat(c.call("PUT", "/v1/kv/via-discovery", "1").body()).isEqualTo("true");
+      await().atMost(Duration.ofSeconds(30)).until(() -> members(c).keySet().equals(Set.of("s1", "s2", "s3", "c1"))
+          && members(c).values().stream().allMatch(m -> m.getFirst() == 1));
+    }
+  }
 }
