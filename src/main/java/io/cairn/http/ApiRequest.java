@@ -77,6 +77,20 @@ public final class ApiRequest {
     }
   }
 
+  /**
+   * A full 64-bit unsigned parameter (a KV entry's flags: Consul's api recipes use values above
+   * 2^63, such as the semaphore's), kept in a long's bits.
+   */
+  public long uint64Param(String name, long dflt) {
+    String v = param(name);
+    if (v == null || v.isEmpty()) return dflt;
+    try {
+      return Long.parseUnsignedLong(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Invalid " + name + ": \"" + v + "\" is not an unsigned integer");
+    }
+  }
+
   public String header(String name) {
     return headers.apply(name);
   }

@@ -57,7 +57,7 @@ final class KvApi {
     if (acquire != null && acquire.isEmpty() || release != null && release.isEmpty()) {
       throw ApiException.badRequest("Missing session ID for acquire or release");
     }
-    long flags = req.longParam("flags", 0);
+    long flags = req.uint64Param("flags", 0);
     Long cas = req.param("cas") == null ? null : req.longParam("cas", 0);
     byte[] value = req.body(MAX_VALUE_BYTES, "Value exceeds " + MAX_VALUE_BYTES + " byte limit");
     Outcome o = ctx.cluster().write(new Command.KvSet(key, value, flags, cas, acquire, release), req.writeOptions());

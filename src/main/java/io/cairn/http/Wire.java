@@ -49,7 +49,7 @@ final class Wire {
     ObjectNode o = object();
     o.put("LockIndex", e.lockIndex());
     o.put("Key", e.key());
-    o.put("Flags", e.flags());
+    putUint64(o, "Flags", e.flags());
     if (e.value().length == 0) o.putNull("Value");
     else o.put("Value", Base64.getEncoder().encodeToString(e.value()));
     if (e.session() != null && !e.session().isEmpty()) o.put("Session", e.session());
@@ -218,5 +218,11 @@ final class Wire {
 
   static JsonNode text(String s) {
     return JSON.getNodeFactory().textNode(s);
+  }
+
+  /** A uint64 kept in a long's bits, written as the unsigned number it is (Consul's KV flags). */
+  static void putUint64(ObjectNode o, String name, long value) {
+    if (value >= 0) o.put(name, value);
+    else o.put(name, new java.math.BigInteger(Long.toUnsignedString(value)));
   }
 }
