@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
     subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class,
         MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
-        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, WaitReadyCommand.class, LockCommand.class, InfoCommand.class,
+        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
     cl.setExpandAtFiles(false);
     // `cairn lock PREFIX sh -c '...'`: everything after the prefix is the child's, options included.
     cl.getSubcommands().get("lock").setStopAtPositional(true);
+    cl.getSubcommands().get("watch").setStopAtPositional(true);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
