@@ -67,6 +67,8 @@ public final class Agent implements AgentControl, AutoCloseable {
   private HttpApi http;
   private RemoteCatalogView remoteView;
   private DnsServer dns;
+  private final List<WatchPlan> watchPlans = new java.util.ArrayList<>();
+  private final List<Thread> watchThreads = new java.util.ArrayList<>();
 
   private Agent(AgentConfig config, Runnable onLeave) throws Exception {
     this.config = config;
@@ -79,6 +81,7 @@ public final class Agent implements AgentControl, AutoCloseable {
       startLocal();
       startHttp();
       startDns();
+      startWatches();
     } catch (Exception | Error e) {
       LOG.error("agent start failed: {}", e.toString());
       close();
@@ -136,6 +139,31 @@ public final class Agent implements AgentControl, AutoCloseable {
     dns = new DnsServer(new InetSocketAddress(config.dnsAddr(), config.dnsPort()),
         new DnsHandler(config.dns(), view, config.datacenter()));
     dns.start();
+  }
+
+  /** Stage 5: the config's watches, run against this agent's own HTTP API; replaces those running. */
+  private synchronized void startWatches() {
+    watchPlans.forEach(WatchPlan::stop);
+    watchThreads.forEach(Thread::interrupt);
+    watchPlans.clear();
+    watchThreads.clear();
+    String host = config.httpAddr().equals("0.0.0.0") ? "127.0.0.1" : config.httpAddr();
+    java.net.URI self = java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.address().getPort());
+    for (WatchDefinition w : config.watches()) {
+      WatchPlan plan = new WatchPlan(self, "", w.spec());
+      WatchPlan.Problems problems = m -> LOG.warn("{}", m);
+      watchPlans.add(plan);
+      watchThreads.add(Thread.ofVirtual().name("watch").start(() -> {
+        try {
+          plan.run(w.handler(problems), problems, false);
+        } catch (InterruptedException e) {
+          // stopped
+        } catch (Exception e) {
+          LOG.warn("watch {} stopped: {}", w.spec().type(), e.getMessage());
+        }
+      }));
+    }
+    if (!watchPlans.isEmpty()) LOG.info("watches running: {}", watchPlans.size());
   }
 
   /** Closes the agent from a thread of its own and says why: the process then exits with an error. */
@@ -293,9 +321,10 @@ public final class Agent implements AgentControl, AutoCloseable {
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
-        config.httpAddr(), config.dnsAddr(), config.discovery());
+        config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches));
     registerFromConfig(fresh);
     config = fresh;
+    startWatches();  // the reloaded set replaces the old, as Consul's reload does
     LOG.info("reloaded configuration: services={} checks={}", b.services.size(), b.checks.size());
   }
 
@@ -354,6 +383,8 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (closed) return;
     closed = true;
     LOG.info("shutting down");
+    watchPlans.forEach(WatchPlan::stop);
+    watchThreads.forEach(Thread::interrupt);
     if (endpoints != null) endpoints.stopBlocking();
     if (http != null) http.close(2);
     if (dns != null) dns.close();

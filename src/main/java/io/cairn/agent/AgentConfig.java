@@ -23,7 +23,8 @@ public record AgentConfig(
     Duration checkUpdateInterval, Map<String, String> nodeMeta,
     List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
-    List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery) {
+    List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery,
+    List<WatchDefinition> watches) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -37,6 +37,8 @@ public final class ConfigBuilder {
   public String datacenter;
   /** -discovery: a token's URL or dns:NAME (docs/discovery.md). */
   public String discovery;
+  /** The config's watches blocks, run by the agent. */
+  public final List<WatchDefinition> watches = new ArrayList<>();
   public Path dataDir;
   public String bindAddr = "0.0.0.0";
   public String advertiseAddr;
@@ -206,6 +208,7 @@ public final class ConfigBuilder {
     for (Fields s : concat(f.objects("service"), f.objects("services"))) {
       services.add(Definitions.service(s, true, scripts));
     }
+    for (Fields w : f.objects("watches")) watches.add(WatchDefinition.read(w));
     for (Fields c : concat(f.objects("check"), f.objects("checks"))) {
       checks.add(Definitions.check(c, null, null, null, true, scripts));
     }
@@ -284,7 +287,7 @@ public final class ConfigBuilder {
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
-        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery);
+        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches));
   }
 
   /**

@@ -41,7 +41,7 @@ final class ConsulKeys {
         "server", "bootstrap", "bootstrap_expect", "log_level", "domain", "alt_domain", "recursors", "node_meta",
         "enable_script_checks", "enable_local_script_checks", "check_update_interval", "retry_join", "start_join",
         "retry_interval", "retry_max", "raft_snapshot_threshold", "leave_on_terminate", "skip_leave_on_interrupt",
-        "pid_file", "service", "services", "check", "checks");
+        "pid_file", "service", "services", "check", "checks", "watches");
     honoured(t, under("addresses", "http", "dns"));
     honoured(t, under("ports", "http", "dns", "server", "serf_lan"));
     honoured(t, under("dns_config", "node_ttl", "service_ttl", "only_passing", "a_record_limit", "allow_stale",
@@ -114,7 +114,6 @@ final class ConsulKeys {
         "circonus_check_search_tag", "circonus_check_tags", "circonus_submission_interval", "circonus_submission_url",
         "disable_hostname", "dogstatsd_addr", "dogstatsd_tags", "retry_failed_connection", "filter_default",
         "prefix_filter", "metrics_prefix", "prometheus_retention_time", "statsd_address", "statsite_address"));
-    noEffect(t, "no watch handlers; use blocking queries", "watches");
     noEffect(t, "HTTP responses are fixed", under("http_config", "response_headers", "use_cache",
         "max_header_bytes"));
     noEffect(t, LIMITS, under("limits", "http_max_conns_per_client", "https_handshake_timeout", "rpc_client_timeout",

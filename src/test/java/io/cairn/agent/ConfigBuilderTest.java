@@ -234,8 +234,12 @@ class ConfigBuilderTest {
         "config key 'http_config.response_headers'", "config key 'telemetry.prometheus_retention_time'",
         "config key 'telemetry.disable_hostname'", "config key 'tls.defaults.ca_file'",
         "config key 'tls.defaults.cert_file'", "config key 'tls.defaults.key_file'", "config key 'connect.enabled'",
-        "config key 'dns_config.max_stale'", "config key 'watches'", "config key 'acl.default_policy'");
+        "config key 'dns_config.max_stale'", "config key 'acl.default_policy'");
     assertThat(c.datacenter()).isEqualTo("east");
+    assertThat(c.watches()).singleElement().satisfies(w -> {
+      assertThat(w.spec().type()).isEqualTo("checks");
+      assertThat(w.args()).containsExactly("/usr/local/bin/notify.sh");
+    });
     assertThat(c.server()).isTrue();
     assertThat(c.bootstrapExpect()).isEqualTo(3);
     assertThat(c.advertiseAddr()).isEqualTo("10.0.0.10");

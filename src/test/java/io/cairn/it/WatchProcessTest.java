@@ -70,4 +70,66 @@ class WatchProcessTest {
     assertThat(down.exitCode()).isEqualTo(1);
     assertThat(down.stderr().strip().lines()).hasSize(1);
   }
+
+  /**
+   * The agent runs its config's watches: a script handler and an HTTP handler see each change of
+   * their key; after a reload with another key, the new watch runs and the old one is gone.
+   */
+  @Test
+  void theAgentRunsItsConfigWatchesAndAReloadReplacesThem() throws Exception {
+    java.util.List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+    hook.createContext("/hook", ex -> {
+      try (ex) {
+        posted.add(ex.getRequestHeaders().getFirst("X-Consul-Index") + " " + new String(ex.getRequestBody().readAllBytes()));
+        ex.sendResponseHeaders(200, -1);
+      }
+    });
+    hook.start();
+    int port = TestAgent.freePort();
+    Path cfg = dir.resolve("watches.hcl");
+    Path out = dir.resolve("script");
+    java.util.function.Function<String, String> config = key -> "watches = [\n"
+        + "  { type = \"key\", key = \"" + key + "\", args = [\"sh\", \"-c\", \"cat >> " + out + "\"] },\n"
+        + "  { type = \"key\", key = \"" + key + "\", handler_type = \"http\",\n"
+        + "    http_handler_config { path = \"http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\", method = \"POST\" } }\n"
+        + "]\n";
+    Files.writeString(cfg, config.apply("w/x"));
+    String http = "127.0.0.1:" + port;
+    try (AgentProcess a = AgentProcess.start("agent", "-dev", "-http-port", Integer.toString(port), "-dns-port", "0",
+        "-config-file", cfg.toString())) {
+      java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
+      java.util.function.BiConsumer<String, String> put = (key, value) -> {
+        try {
+          c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + http + "/v1/kv/" + key))
+              .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(value)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        put.accept("w/x", "one");
+        return Files.exists(out);
+      });
+      put.accept("w/x", "two");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.readAllLines(out).size() >= 2 && posted.size() >= 2);
+      assertThat(Files.readAllLines(out).getLast()).contains("\"Value\":\"dHdv\"");  // base64 of "two"
+      assertThat(posted.getLast()).matches("\\d+ .*\"Value\":\"dHdv\".*");
+
+      Files.writeString(cfg, config.apply("w/y"));
+      assertThat(AgentProcess.run("reload", "-http-addr", http).exitCode()).isZero();
+      put.accept("w/y", "why");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).contains("\"Value\":\"d2h5\""));
+      long before = Files.readAllLines(out).size();
+      put.accept("w/x", "three");
+      put.accept("w/y", "again");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(out).contains("YWdhaW4="));  // base64 of "again"
+      assertThat(Files.readString(out)).as("the watch of w/x is gone").doesNotContain("dGhyZWU=");
+      assertThat(Files.readAllLines(out)).hasSize((int) before + 1);
+    } finally {
+      hook.stop(0);
+    }
+  }
 }
