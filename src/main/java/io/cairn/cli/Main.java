@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
     subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class,
         MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
-        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, InfoCommand.class,
+        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, KeygenCommand.class,
+        ExecCommand.class, CompletionCommand.class, InfoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
