@@ -64,7 +64,7 @@ final class ServerMode implements AutoCloseable {
     this.discovery = config.discovery() == null ? null : Discovery.parse(config.discovery());
     DiscoveryCache discovered = discovery == null ? null : new DiscoveryCache(discovery);
     this.cluster = new ServerCluster(self, config.retryJoin(), rpc, discovered == null ? List::of : discovered::servers);
-    this.heartbeats = new Heartbeats(serverPort(endpoints), rpc, config.nodeFailureTimeout(), System::nanoTime);
+    this.heartbeats = new Heartbeats(serverPort(endpoints, () -> raft), rpc, config.nodeFailureTimeout(), System::nanoTime);
     rpcServer = config.dev() ? null  // a lone dev server has nobody to talk to
         : new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
     try {
@@ -94,7 +94,7 @@ final class ServerMode implements AutoCloseable {
   }
 
   /** What membership needs of this server, from its endpoints. */
-  private static Heartbeats.ServerPort serverPort(Endpoints endpoints) {
+  private static Heartbeats.ServerPort serverPort(Endpoints endpoints, java.util.function.Supplier<RaftNode> raft) {
     return new Heartbeats.ServerPort() {
       @Override
       public boolean isLeader() {
@@ -125,6 +125,12 @@ final class ServerMode implements AutoCloseable {
       @Override
       public List<Voter> voters() {
         return endpoints.peers();
+      }
+
+      @Override
+      public java.util.Map<String, Long> followerSilenceMillis() {
+        RaftNode r = raft.get();
+        return r == null ? java.util.Map.of() : r.followerSilenceMillis();
       }
     };
   }

@@ -32,7 +32,7 @@ public final class ClientCatalogPort implements CatalogPort {
     try {
       return servers.call("/rpc/apply", once, Applied.class).outcome();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
@@ -40,7 +40,7 @@ public final class ClientCatalogPort implements CatalogPort {
     try {
       return servers.call("/rpc/node", new NodeQuery(node), NodeCatalog.class);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 

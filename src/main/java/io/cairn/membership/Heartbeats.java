@@ -34,6 +34,12 @@ public final class Heartbeats {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
   public static final String SERF_HEALTH = "serfHealth";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long a server must be silent in Raft and in heartbeats before the leader calls it
+   * failed: about what Consul's gossip takes to declare a dead node (probe interval 1 s,
+   * suspicion a few seconds), and three missed beats of the 1 s server beat.
+   */
+  static final Duration SERVER_SILENCE = Duration.ofSeconds(3);
 
   /**
    * Body of /rpc/heartbeat and /rpc/member-leave: who beats, where it is, and its incarnation
@@ -69,6 +75,9 @@ public final class Heartbeats {
 
     /** The Raft voters: servers, members whether or not their beats reached this leader yet. */
     List<Voter> voters();
+
+    /** On the leader: each follower's milliseconds since it last answered in Raft. */
+    Map<String, Long> followerSilenceMillis();
   }
 
   private final ServerPort server;
@@ -169,7 +178,16 @@ public final class Heartbeats {
       learnFromCatalog(now);
       return;
     }
-    for (Member failed : table.expire(now, failureTimeout)) {
+    // A server silent both in Raft and in heartbeats for a few seconds is down (a killed server
+    // showed alive for the whole failure timeout); either signal alone is not enough, so a busy
+    // follower or a Raft-only hiccup does not flap.
+    List<Member> failedNow = new ArrayList<>(table.expire(now, failureTimeout));
+    server.followerSilenceMillis().forEach((id, silentMillis) -> {
+      if (silentMillis < SERVER_SILENCE.toMillis()) return;
+      Member m = table.failIfSilent(id, now, SERVER_SILENCE);
+      if (m != null) failedNow.add(m);
+    });
+    for (Member failed : failedNow) {
       LOG.info("member failed: no heartbeat for {} node={}", failureTimeout, failed.name());
       if (hasSerfHealth(failed.name()) && !isCritical(failed.name())) {
         setSerfHealth(failed.name(), CheckStatus.CRITICAL, "Agent not live or unreachable");

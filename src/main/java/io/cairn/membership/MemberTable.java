@@ -72,6 +72,19 @@ public final class MemberTable {
     return failed;
   }
 
+  /**
+   * Marks {@code name} failed now if it is alive and has not beaten for {@code silence}: for a
+   * server whose silence the leader also sees in Raft, well before the failure timeout. Returns
+   * it if it was newly failed, else null.
+   */
+  public synchronized Member failIfSilent(String name, long now, Duration silence) {
+    Entry e = members.get(name);
+    if (e == null || e.member().status() != Member.Status.ALIVE || now - e.lastSeen() <= silence.toNanos()) return null;
+    Member f = e.member().with(Member.Status.FAILED);
+    members.put(name, new Entry(f, e.lastSeen(), now));
+    return f;
+  }
+
   /** The member left (gracefully, or forced out): returns it as left, or null if unknown. */
   public synchronized Member left(String name, long now) {
     Entry e = members.get(name);

@@ -389,6 +389,22 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
   }
 
+  /**
+   * On the leader: for each follower, milliseconds since it last answered the leader (Ratis's
+   * own view, refreshed by every append and heartbeat); empty elsewhere.
+   */
+  public java.util.Map<String, Long> followerSilenceMillis() {
+    DivisionInfo i = info();
+    if (i == null || !i.isLeader()) return java.util.Map.of();
+    var role = i.getRoleInfoProto();
+    if (!role.hasLeaderInfo()) return java.util.Map.of();
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    for (var f : role.getLeaderInfo().getFollowerInfoList()) {
+      out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+    }
+    return out;
+  }
+
   /** Milliseconds since this server last heard from a leader; 0 on the leader. */
   @Override
   public long lastContactMillis() {

@@ -22,6 +22,7 @@ class HeartbeatsTest {
   private final AtomicLong clock = new AtomicLong();
   private final AtomicLong index = new AtomicLong();
   private final List<String> removedVoters = new ArrayList<>();
+  private final Map<String, Long> raftSilence = new java.util.HashMap<>();
   private final Heartbeats heartbeats = new Heartbeats(new Heartbeats.ServerPort() {
     @Override
     public boolean isLeader() {
@@ -46,6 +47,11 @@ class HeartbeatsTest {
     @Override
     public void removeVoter(String id) {
       removedVoters.add(id);
+    }
+
+    @Override
+    public Map<String, Long> followerSilenceMillis() {
+      return raftSilence;
     }
 
     @Override
@@ -142,5 +148,24 @@ class HeartbeatsTest {
     assertThat(member("a").status()).isEqualTo(Member.Status.LEFT);
     heartbeats.beat(beat("a", 1), false);
     assertThat(member("a").status()).isEqualTo(Member.Status.ALIVE);
+  }
+
+  @Test
+  void aServerSilentInRaftAndInHeartbeatsFailsWellBeforeTheFailureTimeout() throws Exception {
+    heartbeats.tick();
+    registerAgent("s2", CheckStatus.PASSING);
+    heartbeats.beat(new Heartbeats.Beat("s2", "10.0.0.2", 8301, "dc1", true, 8300, 1), false);
+    raftSilence.put("s2", 5_000L);
+    clock.set(2 * S);
+    heartbeats.tick();
+    assertThat(member("s2").status()).as("beats are recent: not yet").isEqualTo(Member.Status.ALIVE);
+    raftSilence.put("s2", 100L);
+    clock.set(4 * S);
+    heartbeats.tick();
+    assertThat(member("s2").status()).as("Raft hears it: not failed").isEqualTo(Member.Status.ALIVE);
+    raftSilence.put("s2", 4_000L);
+    heartbeats.tick();
+    assertThat(member("s2").status()).isEqualTo(Member.Status.FAILED);
+    assertThat(serfHealth("s2")).isEqualTo(CheckStatus.CRITICAL);
   }
 }
