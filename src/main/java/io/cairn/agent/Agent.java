@@ -67,8 +67,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private HttpApi http;
   private RemoteCatalogView remoteView;
   private DnsServer dns;
-  private final List<WatchPlan> watchPlans = new java.util.ArrayList<>();
-  private final List<Thread> watchThreads = new java.util.ArrayList<>();
+  private final AgentWatches watches = new AgentWatches();
 
   private Agent(AgentConfig config, Runnable onLeave) throws Exception {
     this.config = config;
@@ -142,28 +141,10 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   /** Stage 5: the config's watches, run against this agent's own HTTP API; replaces those running. */
-  private synchronized void startWatches() {
-    watchPlans.forEach(WatchPlan::stop);
-    watchThreads.forEach(Thread::interrupt);
-    watchPlans.clear();
-    watchThreads.clear();
+  private void startWatches() {
     String host = config.httpAddr().equals("0.0.0.0") ? "127.0.0.1" : config.httpAddr();
-    java.net.URI self = java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.address().getPort());
-    for (WatchDefinition w : config.watches()) {
-      WatchPlan plan = new WatchPlan(self, "", w.spec());
-      WatchPlan.Problems problems = m -> LOG.warn("{}", m);
-      watchPlans.add(plan);
-      watchThreads.add(Thread.ofVirtual().name("watch").start(() -> {
-        try {
-          plan.run(w.handler(problems), problems, false);
-        } catch (InterruptedException e) {
-          // stopped
-        } catch (Exception e) {
-          LOG.warn("watch {} stopped: {}", w.spec().type(), e.getMessage());
-        }
-      }));
-    }
-    if (!watchPlans.isEmpty()) LOG.info("watches running: {}", watchPlans.size());
+    watches.replace(java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        + http.address().getPort()), config.watches());
   }
 
   /** Closes the agent from a thread of its own and says why: the process then exits with an error. */
@@ -383,8 +364,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (closed) return;
     closed = true;
     LOG.info("shutting down");
-    watchPlans.forEach(WatchPlan::stop);
-    watchThreads.forEach(Thread::interrupt);
+    watches.stop();
     if (endpoints != null) endpoints.stopBlocking();
     if (http != null) http.close(2);
     if (dns != null) dns.close();

@@ -30,6 +30,7 @@ public final class StateStore {
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
   private final Sessions sessions = new Sessions();
+  private final SessionLifecycle lifecycle = new SessionLifecycle(sessions, catalog, kv);
   private final TopicIndexes indexes = new TopicIndexes();
   private final Watches watches = new Watches();
   /** Nodes that left gracefully, newest last (name → address), kept for `members`; bounded. */
@@ -37,7 +38,6 @@ public final class StateStore {
   private final ArrayDeque<UserEvent> events = new ArrayDeque<>();
   /** Outcomes of recent {@link Command.Once} requests, oldest first; bounded. */
   private final LinkedHashMap<String, Outcome> recentRequests = new LinkedHashMap<>();
-  private BiConsumer<Session, List<String>> sessionEnded = (s, keys) -> {};
   private BiConsumer<Long, RuntimeException> applyFailed = (index, e) -> {};
   private final StagedRestore staged = new StagedRestore();
   private long lastIndex;
@@ -104,7 +104,7 @@ public final class StateStore {
       case Command.KvDelete d -> kv.delete(index, d, ch);
       case Command.NodeLeft l -> {
         Outcome o = catalog.deregister(new Command.CatalogDeregister(l.node(), null, null), ch);
-        endFailedSessions(index, l.node(), ch);
+        lifecycle.endFailed(index, l.node(), ch);
         leftNodes.remove(l.node());
         leftNodes.put(l.node(), l.address() == null ? "" : l.address());
         if (leftNodes.size() > MAX_LEFT_NODES) leftNodes.remove(leftNodes.keySet().iterator().next());
@@ -114,12 +114,12 @@ public final class StateStore {
       case Command.CatalogRegister r -> {
         if (r.node() != null && leftNodes.remove(r.node()) != null) ch.touch(Topic.Table.NODES);
         Outcome o = catalog.register(index, r, ch);
-        endFailedSessions(index, r.node(), ch);
+        lifecycle.endFailed(index, r.node(), ch);
         yield o;
       }
       case Command.CatalogDeregister d -> {
         Outcome o = catalog.deregister(d, ch);
-        endFailedSessions(index, d.node(), ch);
+        lifecycle.endFailed(index, d.node(), ch);
         yield o;
       }
       case Command.Txn t -> {
@@ -134,9 +134,9 @@ public final class StateStore {
         ch.touch(Topic.Table.EVENTS);
         yield Outcome.OK;
       }
-      case Command.SessionCreate sc -> createSession(index, sc.session(), ch);
+      case Command.SessionCreate sc -> lifecycle.create(index, sc.session(), ch);
       case Command.SessionDestroy d -> {
-        endSession(index, d.id(), ch);
+        lifecycle.end(index, d.id(), ch);
         yield Outcome.OK;
       }
       case Command.Noop n -> Outcome.OK;
@@ -159,61 +159,17 @@ public final class StateStore {
     };
   }
 
-  private Outcome createSession(long index, Session s, Changes ch) {
-    if (s.id() == null || s.id().isEmpty()) return Outcome.error("Missing session ID");
-    if (sessions.get(s.id()).isPresent()) return Outcome.error("Session ID \"" + s.id() + "\" already exists");
-    if (s.node() == null || catalog.node(s.node()).isEmpty()) return Outcome.error("Missing node registration for \"" + s.node() + "\"");
-    if (!s.behavior().equals(Session.RELEASE) && !s.behavior().equals(Session.DELETE)) {
-      return Outcome.error("Invalid Behavior setting \"" + s.behavior() + "\"");
-    }
-    List<HealthCheck> checks = catalog.checksOn(s.node());
-    for (String id : s.allChecks()) {
-      HealthCheck hc = checks.stream().filter(c -> c.checkId().equals(id)).findFirst().orElse(null);
-      if (hc == null) return Outcome.error("Missing check '" + id + "' registration");
-      if (hc.status() == CheckStatus.CRITICAL) return Outcome.error("Check '" + id + "' is in critical state");
-    }
-    sessions.put(s.withIndexes(index, index));
-    ch.touch(Topic.Table.SESSIONS);
-    return Outcome.OK;
-  }
-
-  private void endSession(long index, String id, Changes ch) {
-    Session s = sessions.remove(id);
-    if (s == null) return;
-    List<String> released = kv.sessionEnded(index, id, s.behavior().equals(Session.DELETE), ch);
-    ch.touch(Topic.Table.SESSIONS);
-    if (!released.isEmpty() && s.lockDelayNanos() > 0) sessionEnded.accept(s, released);
-  }
-
   /**
    * Told which keys a session held when it ended, for lock-delay: a timing rule kept in memory
    * by the caller (as Consul's leader does), since this store has no clock.
    */
   public void onSessionEnd(BiConsumer<Session, List<String>> listener) {
-    this.sessionEnded = listener;
+    lifecycle.onEnd(listener);
   }
 
   /** Told of a command that threw while being applied (it was answered as an error): for the log. */
   public void onApplyFailure(BiConsumer<Long, RuntimeException> listener) {
     this.applyFailed = listener;
-  }
-
-  /**
-   * A session lives only while its node does and none of its checks is critical or gone:
-   * after any catalog change on a node, its sessions are looked at again.
-   */
-  private void endFailedSessions(long index, String node, Changes ch) {
-    if (node == null) return;
-    for (Session s : sessions.onNode(node)) {
-      boolean alive = catalog.node(node).isPresent();
-      if (alive) {
-        List<HealthCheck> checks = catalog.checksOn(node);
-        for (String id : s.allChecks()) {
-          alive &= checks.stream().anyMatch(c -> c.checkId().equals(id) && c.status() != CheckStatus.CRITICAL);
-        }
-      }
-      if (!alive) endSession(index, s.id(), ch);
-    }
   }
 
   /** Moves the index forward without a change, for log entries that are not commands. */
