@@ -13,11 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.conf.RaftProperties;
@@ -48,28 +45,17 @@ public final class RaftNode implements Consensus, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
   /** Fixed so that every server of a datacenter, started apart, names the same group. */
   private static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.fromString("c0a1c0de-0000-4000-8000-00000000ca1f"));
-  private static final int MAX_BATCH = 1024;
-  private static final int MAX_IN_FLIGHT = 8;
-  /** A batch whose commands encode larger than this is split into several log entries. */
-  private static final int BATCH_BYTES = 1024 * 1024;
-  /** Below Ratis's 8 MB log write buffer (RatisTuning), which must hold a whole entry. */
-  private static final int MAX_ENTRY_BYTES = 7 * 1024 * 1024;
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
                          List<Voter> initialPeers, long snapshotThreshold) {}
 
-  /** A server of the group as the others know it. */
-
-  private record Pending(Command command, CompletableFuture<Outcome> result) {}
 
   private final RaftServer server;
   private final RaftPeerId selfId;
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final Thread batcher;
+  private final WriteBatcher writes;
   private final CompletableFuture<String> halted;
   private volatile boolean closed;
 
@@ -77,7 +63,19 @@ public final class RaftNode implements Consensus, AutoCloseable {
     this.server = server;
     this.selfId = selfId;
     this.halted = halted;
-    this.batcher = Thread.ofVirtual().name("raft-batcher").unstarted(this::batchLoop);
+    this.writes = new WriteBatcher(new WriteBatcher.Log() {
+      @Override
+      public CompletableFuture<RaftClientReply> append(byte[] entry) throws IOException {
+        // Straight to this server's division: RaftServer's own entry point first hops to a
+        // client thread pool and blocks the caller until that thread has appended the entry.
+        return division().submitClientRequestAsync(request(entry));
+      }
+
+      @Override
+      public RuntimeException failure(RaftClientReply r, Throwable err) {
+        return failureOf(r, err);
+      }
+    });
   }
 
   /** Whether a data dir already holds this group's log (a restart, not a first start). */
@@ -115,7 +113,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
     // Whoever waits on a halt must not run on Ratis's applier thread, which is still stopping.
     RaftNode node = new RaftNode(server, selfId, sm.halted().thenApplyAsync(reason -> reason));
-    node.batcher.start();
+    node.writes.start();
     LOG.info("raft started id={} peers={} recovered={}", s.id(), peers.size(), existing);
     return node;
   }
@@ -133,20 +131,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
   /** Submits a command; completes with its outcome once committed and applied. */
   @Override
   public CompletableFuture<Outcome> submit(Command command) {
-    CompletableFuture<Outcome> f = new CompletableFuture<>();
-    if (closed) {
-      f.completeExceptionally(new IllegalStateException("server is shutting down"));
-      return f;
-    }
-    Pending p = new Pending(command, f);
-    // Nothing waiting and room in flight: send from here, sparing a lone writer the hop to
-    // the batcher thread. Under load the queue is not empty and writes batch as before.
-    if (queue.isEmpty() && inFlight.tryAcquire()) {
-      send(List.of(p));
-      return f;
-    }
-    queue.add(p);
-    return f;
+    return writes.submit(command);
   }
 
   /** Submits and waits, turning Ratis's failures into the exceptions callers handle. */
@@ -165,103 +150,9 @@ public final class RaftNode implements Consensus, AutoCloseable {
     }
   }
 
-  private void batchLoop() {
-    List<Pending> batch = new ArrayList<>();
-    while (!closed) {
-      try {
-        batch.add(queue.take());
-        inFlight.acquire();
-        // While earlier entries are in flight, callers pile up here: that is the batching.
-        queue.drainTo(batch, MAX_BATCH - 1);
-        send(List.copyOf(batch));
-      } catch (InterruptedException e) {
-        break;
-      } finally {
-        batch.clear();
-      }
-    }
-    Pending p;
-    while ((p = queue.poll()) != null) p.result().completeExceptionally(new IllegalStateException("server is shutting down"));
-  }
-
-  /**
-   * Sends one batch as one log entry or, when its commands together are larger than
-   * {@link #BATCH_BYTES}, as several; releases the in-flight permit once all are answered.
-   */
-  private void send(List<Pending> batch) {
-    List<Entry> entries = new ArrayList<>();
-    split(batch, entries);
-    AtomicInteger unanswered = new AtomicInteger(entries.size());
-    Runnable answered = () -> {
-      if (unanswered.decrementAndGet() == 0) inFlight.release();
-    };
-    for (Entry e : entries) submit(e, answered);
-  }
-
-  private record Entry(List<Pending> batch, byte[] bytes) {}
-
-  private static void split(List<Pending> batch, List<Entry> out) {
-    Command command = batch.size() == 1 ? batch.getFirst().command()
-        : new Command.Batch(batch.stream().map(Pending::command).toList());
-    byte[] bytes = CommandCodec.encode(command);
-    if (bytes.length > BATCH_BYTES && batch.size() > 1) {
-      split(batch.subList(0, batch.size() / 2), out);
-      split(batch.subList(batch.size() / 2, batch.size()), out);
-    } else {
-      out.add(new Entry(batch, bytes));
-    }
-  }
-
-  private void submit(Entry e, Runnable answered) {
-    if (e.bytes().length > MAX_ENTRY_BYTES) {
-      // Ratis cannot log an entry larger than its write buffer, and a failed log append stops
-      // the server's log for good: refuse it here, with a reason the caller can show.
-      answered.run();
-      e.batch().forEach(p -> p.result().completeExceptionally(new IllegalArgumentException(
-          "write too large: " + e.bytes().length + " bytes encoded, the limit is " + MAX_ENTRY_BYTES)));
-      return;
-    }
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      // Straight to this server's division: RaftServer's own entry point first hops to a
-      // client thread pool and blocks the caller until that thread has appended the entry.
-      reply = division().submitClientRequestAsync(request(e.bytes()));
-    } catch (IOException ex) {
-      answered.run();
-      e.batch().forEach(p -> p.result().completeExceptionally(ex));
-      return;
-    }
-    reply.whenComplete((r, err) -> {
-      answered.run();
-      if (err == null && r.isSuccess()) {
-        deliver(e.batch(), r);
-      } else {
-        RuntimeException failure = failureOf(r, err);
-        e.batch().forEach(p -> p.result().completeExceptionally(failure));
-      }
-    });
-  }
-
   /** Appends bytes to the log as they are, bypassing the codec: for tests of what a newer server may write. */
   CompletableFuture<RaftClientReply> submitEncoded(byte[] entry) throws IOException {
     return division().submitClientRequestAsync(request(entry));
-  }
-
-  private void deliver(List<Pending> batch, RaftClientReply r) {
-    List<Outcome> outcomes;
-    if (r.getMessage() instanceof OutcomesMessage m) {
-      outcomes = m.outcomes();
-    } else {
-      try {
-        outcomes = CommandCodec.decodeOutcomes(r.getMessage().getContent().toByteArray());
-      } catch (IOException e) {
-        batch.forEach(p -> p.result().completeExceptionally(e));
-        return;
-      }
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).result().complete(i < outcomes.size() ? outcomes.get(i) : Outcome.error("missing outcome"));
-    }
   }
 
   private RuntimeException failureOf(RaftClientReply r, Throwable err) {
@@ -480,7 +371,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
-    batcher.interrupt();
+    writes.close();
     server.close();
     LOG.info("raft stopped");
   }
