@@ -25,7 +25,7 @@ final class ClientMode implements AutoCloseable {
   private final AgentConfig config;
   private final java.util.concurrent.CompletableFuture<String> gaveUp = new java.util.concurrent.CompletableFuture<>();
   private volatile boolean closed;
-  private volatile boolean everJoined;
+  private volatile boolean serverAnswered;
   private volatile boolean lastBeatOk;
   private final DiscoveryCache discovered;
   /** When this run of the agent started: tells its heartbeats from those of an earlier run. */
@@ -85,12 +85,12 @@ final class ClientMode implements AutoCloseable {
         servers.call("/rpc/heartbeat", beat(), Ack.class);
         if (!joined) LOG.info("joined: a server answered");
         joined = true;
-        everJoined = true;
+        serverAnswered = true;
         lastBeatOk = true;
       } catch (Exception e) {
         LOG.debug("heartbeat failed: {}", e.getMessage());
         lastBeatOk = false;
-        if (e instanceof io.cairn.rpc.RpcClient.NoLeaderIOException) everJoined = true;  // a server answered
+        if (e instanceof io.cairn.rpc.RpcClient.NoLeaderIOException) serverAnswered = true;  // a server answered
         long now = System.nanoTime();
         if (!joined && now - lastCounted >= retryNanos) {
           lastCounted = now;
@@ -120,7 +120,7 @@ final class ClientMode implements AutoCloseable {
    */
   String notReady() {
     if (lastBeatOk) return null;
-    return everJoined ? "electing" : "joining";
+    return serverAnswered ? "electing" : "joining";
   }
 
   /** The cluster's members, as the leader knows them. */

@@ -29,11 +29,19 @@ public final class WatchHandlers {
 
   private WatchHandlers() {}
 
+  /**
+   * A handler or child command as Consul runs one: through {@code $SHELL -c} (default /bin/sh)
+   * with the words joined, or as given. Used by watches and by {@code cairn lock}.
+   */
+  public static ProcessBuilder command(List<String> args, boolean shell) {
+    return shell
+        ? new ProcessBuilder(System.getenv().getOrDefault("SHELL", "/bin/sh"), "-c", String.join(" ", args))
+        : new ProcessBuilder(args);
+  }
+
   public static WatchPlan.Handler script(List<String> args, boolean shell, Duration timeout, WatchPlan.Problems problems) {
     return (index, view) -> {
-      ProcessBuilder pb = shell
-          ? new ProcessBuilder(System.getenv().getOrDefault("SHELL", "/bin/sh"), "-c", String.join(" ", args))
-          : new ProcessBuilder(args);
+      ProcessBuilder pb = command(args, shell);
       pb.environment().put("CONSUL_INDEX", Long.toString(index));
       pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
       try {

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,19 +28,19 @@ public final class WatchPlan {
     /** The API path (with its query) the view is read from; a missing parameter is refused. */
     public String path() {
       return switch (type == null ? "" : type) {
-        case "key" -> "/v1/kv/" + enc(need(key, "key").replaceAll("^/+", ""));
-        case "keyprefix" -> "/v1/kv/" + enc(need(prefix, "prefix").replaceAll("^/+", "")) + "?recurse";
+        case "key" -> "/v1/kv/" + AgentHttp.enc(need(key, "key").replaceAll("^/+", ""));
+        case "keyprefix" -> "/v1/kv/" + AgentHttp.enc(need(prefix, "prefix").replaceAll("^/+", "")) + "?recurse";
         case "services" -> "/v1/catalog/services";
         case "nodes" -> "/v1/catalog/nodes";
         case "service" -> {
-          StringBuilder q = new StringBuilder("/v1/health/service/" + enc(need(service, "service")) + "?");
-          for (String t : tags) q.append("tag=").append(enc(t)).append('&');
+          StringBuilder q = new StringBuilder("/v1/health/service/" + AgentHttp.enc(need(service, "service")) + "?");
+          for (String t : tags) q.append("tag=").append(AgentHttp.enc(t)).append('&');
           if (passingOnly) q.append("passing&");
           yield q.substring(0, q.length() - 1);
         }
-        case "checks" -> service != null && !service.isEmpty() ? "/v1/health/checks/" + enc(service)
-            : "/v1/health/state/" + enc(state == null || state.isEmpty() ? "any" : state);
-        case "event" -> "/v1/event/list" + (name == null || name.isEmpty() ? "" : "?name=" + enc(name));
+        case "checks" -> service != null && !service.isEmpty() ? "/v1/health/checks/" + AgentHttp.enc(service)
+            : "/v1/health/state/" + AgentHttp.enc(state == null || state.isEmpty() ? "any" : state);
+        case "event" -> "/v1/event/list" + (name == null || name.isEmpty() ? "" : "?name=" + AgentHttp.enc(name));
         default -> throw new IllegalArgumentException("Unsupported watch type: " + type);
       };
     }
@@ -68,23 +63,15 @@ public final class WatchPlan {
     void report(String message);
   }
 
-  private final URI agent;
-  private final String token;
+  private final AgentHttp http;
   private final String path;
   private final boolean keyView;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   private volatile boolean stopped;
 
   public WatchPlan(URI agent, String token, Spec spec) {
-    this.agent = agent;
-    this.token = token;
+    this.http = new AgentHttp(agent, token);
     this.path = spec.path();
     this.keyView = "key".equals(spec.type());
-  }
-
-  static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
   }
 
   /**
@@ -96,7 +83,7 @@ public final class WatchPlan {
     JsonNode last = null;
     boolean failing = false;
     while (!stopped) {
-      HttpResponse<String> r;
+      AgentHttp.Answer r;
       try {
         r = read(index);
         failing = false;
@@ -107,10 +94,10 @@ public final class WatchPlan {
         Thread.sleep(RETRY);
         continue;
       }
-      long at = r.headers().firstValueAsLong("X-Consul-Index").orElse(0);
+      long at = r.index();
       // Consul's rules: an index that went backwards starts over; an unchanged view is no event.
       index = at < index ? 0 : at;
-      JsonNode body = r.statusCode() == 404 || r.body().isBlank() ? null : JSON.readTree(r.body());
+      JsonNode body = r.status() == 404 || r.body().isBlank() ? null : JSON.readTree(r.body());
       JsonNode view = keyView && body != null && body.size() > 0 ? body.get(0) : body;
       if (view == null || view.equals(last)) continue;
       last = view;
@@ -118,14 +105,12 @@ public final class WatchPlan {
     }
   }
 
-  private HttpResponse<String> read(long index) throws IOException, InterruptedException {
-    String sep = path.contains("?") ? "&" : "?";
-    URI uri = agent.resolve(path + (index > 0 ? sep + "index=" + index + "&wait=" + WAIT.toSeconds() + "s" : ""));
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(WAIT.plusSeconds(30)).GET();
-    if (token != null && !token.isEmpty()) b.header("X-Consul-Token", token);
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    if (r.statusCode() >= 400 && r.statusCode() != 404) throw new IOException("Unexpected response code: " + r.statusCode() + " (" + r.body().strip() + ")");
-    return r;
+  private AgentHttp.Answer read(long index) throws IOException {
+    AgentHttp.Answer a = http.get(path, index, WAIT);
+    if (a.status() >= 400 && a.status() != 404) {
+      throw new IOException("Unexpected response code: " + a.status() + " (" + a.body().strip() + ")");
+    }
+    return a;
   }
 
   public void stop() {

@@ -3,7 +3,6 @@ package io.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A lock on {@code <prefix>/.lock} as Consul's api Lock takes it, so that {@code consul lock},
@@ -12,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * lost when another session holds it, the key is gone, or the agent fails more than
  * {@code monitorRetries} times in a row.
  */
-final class KvLock implements LockHolder {
+final class KvLock extends MonitoredHold {
   /** Consul's api.LockFlagValue: marks a key as a lock, so a semaphore at the same prefix is refused. */
   static final long LOCK_FLAG = 0x2ddccbc058a50c18L;
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -22,15 +21,12 @@ final class KvLock implements LockHolder {
   private final LockApi api;
   private final LockSession session;
   private final String key;
-  private final int monitorRetries;
-  private final CountDownLatch lost = new CountDownLatch(1);
-  private volatile boolean held;
 
   KvLock(LockApi api, LockSession session, String prefix, int monitorRetries) {
+    super(monitorRetries);
     this.api = api;
     this.session = session;
     this.key = prefix.isEmpty() ? ".lock" : prefix + "/.lock";
-    this.monitorRetries = monitorRetries;
   }
 
   /** A pair's Flags, a uint64 on the wire, in a long's bits. */
@@ -64,8 +60,7 @@ final class KvLock implements LockHolder {
         }
       }
       if (api.put(path() + "?acquire=" + session.id + "&flags=" + Long.toUnsignedString(LOCK_FLAG), "").asBoolean()) {
-        held = true;
-        Thread.ofVirtual().name("lock-monitor").start(this::monitor);
+        startMonitor();
         return true;
       }
       // Free but refused: the lock-delay of a session that held it and died. Try again later.
@@ -74,32 +69,11 @@ final class KvLock implements LockHolder {
     }
   }
 
-  private void monitor() {
-    long index = 0;
-    int failures = 0;
-    while (held) {
-      try {
-        LockApi.Read r = api.get(path(), index, WAIT);
-        failures = 0;
-        JsonNode pair = r.body() == null ? null : r.body().get(0);
-        if (pair == null || !session.id.equals(pair.path("Session").asText(""))) break;
-        index = r.index();
-      } catch (IOException e) {
-        if (++failures > monitorRetries) break;
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          return;
-        }
-      }
-    }
-    held = false;
-    lost.countDown();
-  }
-
   @Override
-  public void awaitLoss() throws InterruptedException {
-    lost.await();
+  long stillHeld(long index) throws IOException {
+    LockApi.Read r = api.get(path(), index, WAIT);
+    JsonNode pair = r.body() == null ? null : r.body().get(0);
+    return pair == null || !session.id.equals(pair.path("Session").asText("")) ? -1 : r.index();
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A slot of an N-holder semaphore at {@code <prefix>/} as Consul's api Semaphore keeps it, so
@@ -16,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code {"Limit":N,"Holders":{session:true}}}, changed only by check-and-set. Holders whose
  * contender key lost its session are pruned by whoever updates the lock next.
  */
-final class KvSemaphore implements LockHolder {
+final class KvSemaphore extends MonitoredHold {
   /** Consul's api.SemaphoreFlagValue (above 2^63: a uint64 on the wire). */
   static final long SEMAPHORE_FLAG = 0xe0f69a2baa414de0L;
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -25,16 +24,13 @@ final class KvSemaphore implements LockHolder {
   private final LockSession session;
   private final String prefix;
   private final int limit;
-  private final int monitorRetries;
-  private final CountDownLatch lost = new CountDownLatch(1);
-  private volatile boolean held;
 
   KvSemaphore(LockApi api, LockSession session, String prefix, int limit, int monitorRetries) {
+    super(monitorRetries);
     this.api = api;
     this.session = session;
     this.prefix = prefix;
     this.limit = limit;
-    this.monitorRetries = monitorRetries;
   }
 
   private String kv(String key) {
@@ -111,8 +107,7 @@ final class KvSemaphore implements LockHolder {
       }
       holders.add(session.id);
       if (write(s, holders)) {
-        held = true;
-        Thread.ofVirtual().name("semaphore-monitor").start(this::monitor);
+        startMonitor();
         return true;
       }
       index = 0;  // lost a race for the document: read it again at once
@@ -121,31 +116,10 @@ final class KvSemaphore implements LockHolder {
     return false;
   }
 
-  private void monitor() {
-    long index = 0;
-    int failures = 0;
-    while (held) {
-      try {
-        State s = read(index);
-        failures = 0;
-        if (!s.holders().contains(session.id)) break;
-        index = s.index();
-      } catch (IOException e) {
-        if (++failures > monitorRetries) break;
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          return;
-        }
-      }
-    }
-    held = false;
-    lost.countDown();
-  }
-
   @Override
-  public void awaitLoss() throws InterruptedException {
-    lost.await();
+  long stillHeld(long index) throws IOException {
+    State s = read(index);
+    return s.holders().contains(session.id) ? s.index() : -1;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.agent.WatchHandlers;
 import io.cairn.checks.GoDuration;
 import java.io.File;
 import java.io.IOException;
@@ -102,9 +103,7 @@ final class LockCommand implements Callable<Integer> {
   /** Runs the child; it is killed if the hold is lost first. Returns the exit code. */
   private int runWhileHeld(LockHolder holder) throws IOException, InterruptedException {
     info("Starting handler");
-    ProcessBuilder pb = shell
-        ? new ProcessBuilder(System.getenv().getOrDefault("SHELL", "/bin/sh"), "-c", String.join(" ", child))
-        : new ProcessBuilder(child);
+    ProcessBuilder pb = WatchHandlers.command(child, shell);
     pb.environment().put("CONSUL_LOCK_HELD", "true");
     pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.redirectInput(passStdin ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new File("/dev/null")));

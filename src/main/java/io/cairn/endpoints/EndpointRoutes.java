@@ -1,7 +1,5 @@
 package io.cairn.endpoints;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cairn.rpc.Ack;
 import io.cairn.rpc.RpcServer;
 import io.cairn.state.Command;
@@ -13,8 +11,6 @@ import java.time.Duration;
  * client agents ({@link RemoteCluster}), and forwarded writes and read barriers between servers.
  */
 public final class EndpointRoutes {
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-
   private EndpointRoutes() {}
 
   public static void register(RpcServer rpc, Endpoints endpoints) {
@@ -34,17 +30,22 @@ public final class EndpointRoutes {
   }
 
   /** A client agent's read, served as this server serves its own API's. */
-  private static RemoteCluster.ReadAnswer read(Endpoints endpoints, RemoteCluster.ReadRequest req) throws InterruptedException {
+  private static Served read(Endpoints endpoints, RemoteCluster.ReadRequest req) throws InterruptedException {
     if (req.query() == null) throw new IllegalArgumentException("no read given");
     QueryOptions opts = new QueryOptions(req.consistency() == null ? Consistency.DEFAULT : req.consistency(), req.minIndex(),
         req.maxWaitMillis() > 0 ? Duration.ofMillis(req.maxWaitMillis()) : null, req.token() == null ? "" : req.token(), "");
     return serve(endpoints, opts, req.query());
   }
 
-  private static <T> RemoteCluster.ReadAnswer serve(Endpoints endpoints, QueryOptions opts, Query<T> query)
-      throws InterruptedException {
+  /**
+   * The answer of /rpc/read as it is sent: the value is written once, straight from the records
+   * the store returned, into the shape {@link RemoteCluster.ReadAnswer} reads.
+   */
+  record Served(Object value, QueryMeta meta) {}
+
+  private static <T> Served serve(Endpoints endpoints, QueryOptions opts, Query<T> query) throws InterruptedException {
     QueryResult<T> r = endpoints.read(opts, query);
-    return new RemoteCluster.ReadAnswer(JSON.valueToTree(query.toWire(r.value())), r.meta());
+    return new Served(query.toWire(r.value()), r.meta());
   }
 
   private static ClientCatalogPort.NodeCatalog nodeCatalog(Endpoints endpoints, String node) {

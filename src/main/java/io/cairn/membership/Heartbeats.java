@@ -111,8 +111,13 @@ public final class Heartbeats {
     leftIncarnation.remove(beat.node());
     MemberTable.Change change = table.beat(beat.member(), clock.getAsLong());
     if (server.isLeader()) {
-      if (change != MemberTable.Change.NONE) LOG.info("member alive: node={} address={}", beat.node(), beat.address());
-      if (isCritical(beat.node())) setSerfHealth(beat.node(), CheckStatus.PASSING, "Agent alive and reachable");
+      // Only a member new to this leader, or back from failed or left, can have serfHealth
+      // critical (this class sets it critical only as it marks the member failed): a steady
+      // beat, the common case, reads nothing from the store.
+      if (change != MemberTable.Change.NONE) {
+        LOG.info("member alive: node={} address={}", beat.node(), beat.address());
+        if (isCritical(beat.node())) setSerfHealth(beat.node(), CheckStatus.PASSING, "Agent alive and reachable");
+      }
       return Ack.OK;
     }
     return toLeader("/rpc/heartbeat", beat, forwarded);
@@ -202,10 +207,10 @@ public final class Heartbeats {
    */
   private void learnFromCatalog(long now) {
     StateStore store = server.store();
-    Map<String, Integer> serverPorts = new ConcurrentHashMap<>();
+    Map<String, Integer> serverPorts = new java.util.HashMap<>();
     store.serviceEntries(new WatchSet(), "consul").value()
         .forEach(e -> serverPorts.put(e.node().name(), e.service().port()));
-    Map<String, CheckStatus> serf = new ConcurrentHashMap<>();
+    Map<String, CheckStatus> serf = new java.util.HashMap<>();
     for (HealthCheck c : store.checks(new WatchSet()).value()) {
       if (c.checkId().equals(SERF_HEALTH)) serf.put(c.node(), c.status());
     }
