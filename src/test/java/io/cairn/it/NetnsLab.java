@@ -166,6 +166,12 @@ final class NetnsLab implements AutoCloseable {
     }
     // A namespace's veth end goes with it; the bridge is removed on its own.
     for (int host : hosts()) run(List.of("ip", "netns", "del", prefix + host));
+    // A run killed between making a veth pair and moving one end away leaves both ends here.
+    java.util.regex.Pattern ours = java.util.regex.Pattern.compile("^[0-9]+: (" + java.util.regex.Pattern.quote(prefix) + "[vp][0-9]+)[@:]");
+    for (String line : run(List.of("ip", "-o", "link", "show")).output().lines().toList()) {
+      java.util.regex.Matcher m = ours.matcher(line);
+      if (m.find()) run(List.of("ip", "link", "del", m.group(1)));
+    }
     if (run(List.of("ip", "link", "show", bridge)).exitCode() == 0) run(List.of("ip", "link", "del", bridge));
     created = false;
   }
