@@ -242,4 +242,48 @@ class DiscoveryProcessTest {
           .until(() -> request("GET", port, "/" + t, null).body().equals("[\"127.0.4.2:8300\"]"));
     }
   }
+
+  @Test
+  void servesHttpsWithAPemCertificateAndKey() throws Exception {
+    Path dir = Files.createTempDirectory("cairn-discovery-tls-");
+    io.cairn.discovery.PemFixtures.selfSigned(dir);
+    int port = TestAgent.freePort();
+    List<String> args = List.of("discovery", "-bind", "127.0.0.1", "-http-port", Integer.toString(port), "-dns-port", "-1",
+        "-data-dir", dir.resolve("data").toString(), "-tls-cert", dir.resolve("cert.pem").toString(),
+        "-tls-key", dir.resolve("key.pem").toString());
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("discovery", java.security.cert.CertificateFactory.getInstance("X.509")
+        .generateCertificate(Files.newInputStream(dir.resolve("cert.pem"))));
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    HttpClient https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    URI base = URI.create("https://127.0.0.1:" + port);
+    try (AgentProcess p = AgentProcess.start(args.toArray(String[]::new))) {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
+          .until(() -> {
+            assertThat(p.process.isAlive()).as("discovery process alive; log: %s", p.logText()).isTrue();
+            return https.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode() == 200;
+          });
+      String t = https.send(HttpRequest.newBuilder(base.resolve("/new")).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+      https.send(HttpRequest.newBuilder(base.resolve("/" + t)).PUT(HttpRequest.BodyPublishers.ofString("[\"127.0.5.1\"]")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(https.send(HttpRequest.newBuilder(base.resolve("/" + t)).build(), HttpResponse.BodyHandlers.ofString()).body())
+          .isEqualTo("[\"127.0.5.1:8300\"]");
+      // Plain HTTP on the HTTPS port gets no answer it could take for one.
+      assertThatPlainHttpIsNotServed(port);
+    }
+  }
+
+  static void assertThatPlainHttpIsNotServed(int port) throws Exception {
+    try {
+      HttpResponse<String> r = request("GET", port, "/health", null);
+      assertThat(r.statusCode()).isNotEqualTo(200);
+    } catch (IOException expected) {
+      // the TLS server closed the connection: fine
+    }
+  }
 }
