@@ -142,6 +142,29 @@ class DiscoveryProcessTest {
     assertThat(String.join("\n", dig(t + ".service.discovery"))).contains("status: NOERROR");
   }
 
+  /** The README's delegation: dnsmasq forwards the domain, and a PUT changes what it answers at once (TTL 0). */
+  @Test
+  void dnsmasqDelegatingTheDomainFollowsAPutAtOnce() throws Exception {
+    String t = newToken();
+    call("PUT", "/" + t, "[\"127.0.6.1\", \"127.0.6.2:8301\"]");
+    int port = freeUdpAndTcpPort();
+    Process dnsmasq = new ProcessBuilder("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--port=" + port,
+        "--listen-address=127.0.0.1", "--bind-interfaces", "--server=/discovery/127.0.0.1#" + dnsPort)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> !DnsTest.digAt(port, "+short", t + ".service.discovery").isEmpty());
+      assertThat(DnsTest.digAt(port, "+short", t + ".service.discovery")).containsExactly("127.0.6.1", "127.0.6.2");
+      assertThat(DnsTest.digAt(port, "+short", "_" + t + "._tcp.service.discovery", "SRV"))
+          .containsExactly("1 1 8300 7f000601.addr.discovery.", "1 1 8301 7f000602.addr.discovery.");
+      call("PUT", "/" + t, "[\"127.0.6.3\"]");
+      assertThat(DnsTest.digAt(port, "+short", t + ".service.discovery")).containsExactly("127.0.6.3");
+    } finally {
+      dnsmasq.destroy();
+      dnsmasq.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void badTokensAddressesAndBodiesAreRefusedAndNothingChanges() throws Exception {
     String t = newToken();
