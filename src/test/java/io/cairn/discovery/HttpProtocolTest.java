@@ -131,6 +131,31 @@ class HttpProtocolTest {
     assertThat(store.size()).isEqualTo(1);
   }
 
+  /** Whatever body arrives, the answer is 200 or a one-line 400, and a refused one changes nothing. */
+  @Test
+  void anyBodyIsAcceptedWholeOrRefusedWithoutAChange() {
+    String t = newToken();
+    java.util.Random random = new java.util.Random(7);
+    String[] pieces = {"[", "]", "{", "}", ",", ":", "\"", "\"10.0.0.1\"", "\"[::1]:8300\"", "\"address\"", "\"port\"",
+        "8300", "-1", "1e9", "null", "true", "\"h.example\"", "\"\\u0000\"", " ", "=", "&", "address", "port", "%41"};
+    int accepted = 0;
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder body = new StringBuilder();
+      for (int n = random.nextInt(10); n > 0; n--) body.append(pieces[random.nextInt(pieces.length)]);
+      String before = get("/" + t).bodyText();
+      String method = random.nextBoolean() ? "PUT" : "POST";
+      HttpAnswer a = call(method, "/" + t, random.nextBoolean() ? "application/json" : null, body.toString());
+      assertThat(a.status()).as(method + " " + body).isIn(200, 400);
+      if (a.status() == 400) {
+        assertThat(a.bodyText()).hasLineCount(1);
+        assertThat(get("/" + t).bodyText()).as(method + " " + body).isEqualTo(before);
+      } else {
+        accepted++;
+      }
+    }
+    assertThat(accepted).isPositive();
+  }
+
   @Test
   void aListOverTheLimitIsRefusedWhole() {
     String t = newToken();

@@ -107,6 +107,33 @@ class TokenRegistryTest {
     assertThat(registry.servers(t)).contains(list("10.0.0.1:8300"));
   }
 
+  /** PUTs and POSTs racing on one token: every POST survives every PUT, and the last PUT's list stands. */
+  @Test
+  void racingPutsAndPostsLoseNothing() throws Exception {
+    Token t = registry.create();
+    int posters = 4;
+    int postsEach = 25;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(posters + 1)) {
+      var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int p = 0; p < posters; p++) {
+        int poster = p;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < postsEach; i++) registry.post(t, ServerAddress.of("10.2." + poster + "." + (i + 1), 8300));
+        }));
+      }
+      done.add(pool.submit(() -> {
+        for (int i = 0; i < 50; i++) registry.replaceListed(t, list("10.3.0." + (i + 1)));
+      }));
+      for (var f : done) f.get();
+    }
+    List<ServerAddress> servers = registry.servers(t).orElseThrow();
+    assertThat(servers).hasSize(1 + posters * postsEach);
+    assertThat(servers.get(0)).isEqualTo(a("10.3.0.50"));
+    store.close();
+    open();
+    assertThat(registry.servers(t)).contains(servers);
+  }
+
   @Test
   void deleteRemovesFromBothSetsAndAHostAloneMeansEveryPort() {
     Token t = registry.create();
