@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Holds the import direction of docs/packages.md: cli → agent → http, dns → endpoints →
- * local, checks, membership → rpc → raft → state. Within the middle layer, local may use checks (it owns the
- * definitions the runners run), never the reverse.
+ * local, checks, membership → rpc → raft → state, and cli → discovery, a service of its own.
+ * Within the middle layer, local may use checks (it owns the definitions the runners run),
+ * never the reverse.
  */
 class LayeringTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -24,6 +25,7 @@ class LayeringTest {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("cli").definedBy("io.cairn.cli..")
         .layer("agent").definedBy("io.cairn.agent..")
+        .layer("discovery").definedBy("io.cairn.discovery..")
         .layer("interfaces").definedBy("io.cairn.http..", "io.cairn.dns..")
         .layer("endpoints").definedBy("io.cairn.endpoints..")
         .layer("node").definedBy("io.cairn.local..", "io.cairn.checks..", "io.cairn.membership..")
@@ -32,11 +34,25 @@ class LayeringTest {
         .layer("state").definedBy("io.cairn.state..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("agent").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("discovery").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("interfaces").mayOnlyBeAccessedByLayers("cli", "agent")
         .whereLayer("endpoints").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces")
         .whereLayer("node").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints")
         .whereLayer("rpc").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints", "node")
         .whereLayer("raft").mayOnlyBeAccessedByLayers("cli", "agent", "interfaces", "endpoints", "node", "rpc")
+        .check(CLASSES);
+  }
+
+  /**
+   * The discovery service runs apart from any cluster (it is what a cluster starts from): it
+   * uses no other package of Cairn, and none but cli uses it.
+   */
+  @Test
+  void discoveryIsAServiceOfItsOwn() {
+    noClasses().that().resideInAPackage("io.cairn.discovery..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.cairn.agent..", "io.cairn.http..", "io.cairn.dns..", "io.cairn.endpoints..",
+            "io.cairn.local..", "io.cairn.checks..", "io.cairn.membership..", "io.cairn.rpc..", "io.cairn.raft..",
+            "io.cairn.state..", "io.cairn.cli..")
         .check(CLASSES);
   }
 
