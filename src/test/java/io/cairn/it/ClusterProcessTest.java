@@ -398,59 +398,29 @@ class ClusterProcessTest {
   }
 
   /**
-   * A discovery token as the agents of a new cloud know it: an in-memory stand-in for
-   * {@code cairn discovery}'s protocol (GET the token's list, POST one server).
-   */
-  static final class TokenService implements AutoCloseable {
-    final String token = java.util.UUID.randomUUID().toString().replace("-", "");
-    final Set<String> servers = ConcurrentHashMap.newKeySet();
-    final com.sun.net.httpserver.HttpServer http;
-
-    TokenService() throws java.io.IOException {
-      http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 16);
-      http.createContext("/" + token, ex -> {
-        try (ex) {
-          if (ex.getRequestMethod().equals("POST")) {
-            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ex.getRequestBody());
-            servers.add(body.get("address").asText() + ":" + body.get("port").asInt());
-          }
-          byte[] out = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(List.copyOf(servers));
-          ex.getResponseHeaders().add("Content-Type", "application/json");
-          ex.sendResponseHeaders(200, out.length);
-          ex.getResponseBody().write(out);
-        }
-      });
-      http.start();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + token;
-    }
-
-    @Override
-    public void close() {
-      http.stop(0);
-    }
-  }
-
-  /**
-   * Three servers and a client that know only a discovery token, started in a random order,
-   * form one cluster named after the token; each says when it is ready, and not before.
+   * A real {@code cairn discovery} service; three servers and three clients that know only a
+   * token from it, started in a random order with random delays, form one cluster named after
+   * the token; each says when it is ready, and not before; the service lists the three servers.
    */
   @Test
   void agentsThatKnowOnlyADiscoveryTokenFormOneClusterAndSayWhenReady() throws Exception {
-    try (TokenService discovery = new TokenService()) {
-      Server c = new Server("c1");
-      c.client = true;
-      c.extraConfig = "discovery = \"" + discovery.url() + "\"\n";
+    java.nio.file.Path serviceDir = java.nio.file.Files.createDirectories(dir.resolve("discovery"));
+    int servicePort = TestAgent.freePort();
+    try (AgentProcess service = DiscoveryProcessTest.startService(serviceDir, servicePort, -1)) {
+      HttpResponse<String> fresh = DiscoveryProcessTest.request("GET", servicePort, "/new", null);
+      assertThat(fresh.statusCode()).isEqualTo(200);
+      String token = fresh.body().strip();
+      String url = "http://127.0.0.1:" + servicePort + "/" + token;
+      for (int i = 0; i < 3; i++) servers.add(new Server("s" + (i + 1)));
       for (int i = 0; i < 3; i++) {
-        Server s = new Server("s" + (i + 1));
-        s.extraConfig = c.extraConfig;
-        servers.add(s);
+        Server c = new Server("c" + (i + 1));
+        c.client = true;
+        servers.add(c);
       }
-      servers.add(c);
+      for (Server s : servers) s.extraConfig = "discovery = \"" + url + "\"\n";
       List<Server> order = new ArrayList<>(servers);
-      java.util.Collections.shuffle(order, new java.util.Random(ThreadLocalRandom.current().nextLong()));
+      java.util.Random random = new java.util.Random(ThreadLocalRandom.current().nextLong());
+      java.util.Collections.shuffle(order, random);
       boolean first = true;
       for (Server s : order) {
         s.start(List.of(s));  // no -retry-join: the token is all it knows
@@ -463,17 +433,22 @@ class ClusterProcessTest {
           assertThat(early.exitCode()).isEqualTo(1);
           assertThat(early.stderr()).contains("joining");
         }
+        Thread.sleep(random.nextInt(1500));  // a random gap between boots, not a wait for anything
       }
       for (Server s : servers) {
-        AgentProcess.Result ready = AgentProcess.run("wait-ready", "-timeout", "90s", "-http-addr", "127.0.0.1:" + s.httpPort);
+        AgentProcess.Result ready = AgentProcess.run("wait-ready", "-timeout", "120s", "-http-addr", "127.0.0.1:" + s.httpPort);
         assertThat(ready.exitCode()).as(s.name + ": " + ready.stderr()).isZero();
         assertThat(s.call("GET", "/v1/agent/ready", null).statusCode()).isEqualTo(200);
       }
       awaitOneLeader(servers.subList(0, 3));
-      assertThat(discovery.servers).hasSize(3);
-      assertThat(c.call("GET", "/v1/catalog/datacenters", null).body()).isEqualTo("[\"" + discovery.token + "\"]");
+      List<String> listed = KvWorkload.JSON.readValue(DiscoveryProcessTest.request("GET", servicePort, "/" + token, null).body(),
+          new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+      assertThat(listed).containsExactlyInAnyOrderElementsOf(servers.subList(0, 3).stream().map(Server::rpcAddress).toList());
+      Server c = servers.get(3);
+      assertThat(c.call("GET", "/v1/catalog/datacenters", null).body()).isEqualTo("[\"" + token + "\"]");
       assertThat(c.call("PUT", "/v1/kv/via-discovery", "1").body()).isEqualTo("true");
-      await().atMost(Duration.ofSeconds(30)).until(() -> members(c).keySet().equals(Set.of("s1", "s2", "s3", "c1"))
+      Set<String> all = Set.of("s1", "s2", "s3", "c1", "c2", "c3");
+      await().atMost(Duration.ofSeconds(30)).until(() -> members(c).keySet().equals(all)
           && members(c).values().stream().allMatch(m -> m.getFirst() == 1));
     }
   }
