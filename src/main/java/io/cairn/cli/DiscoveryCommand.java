@@ -18,26 +18,26 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "discovery", description = "Runs a discovery service: tokens that let a new cluster's nodes find its servers.")
 final class DiscoveryCommand implements Callable<Integer> {
-  @Option(names = "-http-port", paramLabel = "PORT", description = "HTTP(S) port (default 8080).")
-  int httpPort = DiscoveryConfig.DEFAULT_HTTP_PORT;
-  @Option(names = "-dns-port", paramLabel = "PORT", description = "DNS port, UDP and TCP (default 8653; -1: no DNS).")
-  int dnsPort = DiscoveryConfig.DEFAULT_DNS_PORT;
-  @Option(names = "-bind", paramLabel = "ADDR", description = "Address to listen on (default 0.0.0.0).")
-  String bind = "0.0.0.0";
-  @Option(names = "-data-dir", paramLabel = "DIR", required = true, description = "Where the token database is kept.")
+  @Option(names = "-config-file", paramLabel = "FILE", description = "An HCL or JSON file of the settings below"
+      + " (http_port, dns_port, bind, data_dir, store, domain, token_ttl, entry_ttl, rate_limit, rate_burst, max_tokens,"
+      + " tls_cert, tls_key, log_level); flags override it.")
+  Path configFile;
+  @Option(names = "-http-port", paramLabel = "PORT", description = "HTTP(S) port (default 8080).") Integer httpPort;
+  @Option(names = "-dns-port", paramLabel = "PORT", description = "DNS port, UDP and TCP (default 8653; -1: no DNS).") Integer dnsPort;
+  @Option(names = "-bind", paramLabel = "ADDR", description = "Address to listen on (default 0.0.0.0).") String bind;
+  @Option(names = "-data-dir", paramLabel = "DIR", description = "Where the token database is kept (needed unless -store).")
   Path dataDir;
-  @Option(names = "-domain", paramLabel = "DOMAIN", description = "DNS domain answered (default discovery.).")
-  String domain = DiscoveryConfig.DEFAULT_DOMAIN;
+  @Option(names = "-store", paramLabel = "URL", description = "consul://HOST:PORT[/prefix]: keep tokens in a Cairn or Consul"
+      + " cluster's KV (under cairn-discovery/ by default), shared by every service given the same URL.")
+  String store;
+  @Option(names = "-domain", paramLabel = "DOMAIN", description = "DNS domain answered (default discovery.).") String domain;
   @Option(names = "-token-ttl", paramLabel = "DURATION", description = "How long an unused token lives (default 168h).")
   String tokenTtl;
   @Option(names = "-entry-ttl", paramLabel = "DURATION", description = "How long a POSTed server lives unless posted again (default 30s).")
   String entryTtl;
-  @Option(names = "-rate-limit", paramLabel = "N", description = "Requests a second per client (default 20; 0: no limit).")
-  double rateLimit = DiscoveryConfig.DEFAULT_RATE;
-  @Option(names = "-rate-burst", paramLabel = "N", description = "Requests a client may make at once (default 40).")
-  int rateBurst = DiscoveryConfig.DEFAULT_BURST;
-  @Option(names = "-max-tokens", paramLabel = "N", description = "Most tokens kept (default 1000000).")
-  int maxTokens = DiscoveryConfig.DEFAULT_MAX_TOKENS;
+  @Option(names = "-rate-limit", paramLabel = "N", description = "Requests a second per client (default 20; 0: no limit).") Double rateLimit;
+  @Option(names = "-rate-burst", paramLabel = "N", description = "Requests a client may make at once (default 40).") Integer rateBurst;
+  @Option(names = "-max-tokens", paramLabel = "N", description = "Most tokens kept (default 1000000).") Integer maxTokens;
   @Option(names = "-tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve HTTPS.") Path tlsCert;
   @Option(names = "-tls-key", paramLabel = "FILE", description = "PEM private key of -tls-cert.") Path tlsKey;
   @Option(names = "-log-level", paramLabel = "LEVEL") String logLevel;
@@ -46,11 +46,23 @@ final class DiscoveryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DiscoveryConfig config;
     try {
-      checkPort("-http-port", httpPort, false);
-      checkPort("-dns-port", dnsPort, true);
-      config = new DiscoveryConfig(bind, httpPort, dnsPort, dataDir, domain,
-          duration("-token-ttl", tokenTtl, DiscoveryConfig.DEFAULT_TOKEN_TTL),
-          duration("-entry-ttl", entryTtl, DiscoveryConfig.DEFAULT_ENTRY_TTL), rateLimit, rateBurst, tlsCert, tlsKey, maxTokens);
+      DiscoverySettings file = configFile == null ? DiscoverySettings.NONE : DiscoverySettings.read(configFile);
+      int http = or(httpPort, file.integer("http_port"), DiscoveryConfig.DEFAULT_HTTP_PORT);
+      int dns = or(dnsPort, file.integer("dns_port"), DiscoveryConfig.DEFAULT_DNS_PORT);
+      checkPort("-http-port", http, false);
+      checkPort("-dns-port", dns, true);
+      String dir = or(dataDir == null ? null : dataDir.toString(), file.text("data_dir"), null);
+      String cert = or(tlsCert == null ? null : tlsCert.toString(), file.text("tls_cert"), null);
+      String key = or(tlsKey == null ? null : tlsKey.toString(), file.text("tls_key"), null);
+      config = new DiscoveryConfig(or(bind, file.text("bind"), "0.0.0.0"), http, dns, dir == null ? null : Path.of(dir),
+          or(store, file.text("store"), null), or(domain, file.text("domain"), DiscoveryConfig.DEFAULT_DOMAIN),
+          duration("-token-ttl", or(tokenTtl, file.text("token_ttl"), null), DiscoveryConfig.DEFAULT_TOKEN_TTL),
+          duration("-entry-ttl", or(entryTtl, file.text("entry_ttl"), null), DiscoveryConfig.DEFAULT_ENTRY_TTL),
+          or(rateLimit, file.number("rate_limit"), DiscoveryConfig.DEFAULT_RATE),
+          or(rateBurst, file.integer("rate_burst"), DiscoveryConfig.DEFAULT_BURST),
+          cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
+          or(maxTokens, file.integer("max_tokens"), DiscoveryConfig.DEFAULT_MAX_TOKENS));
+      logLevel = or(logLevel, file.text("log_level"), null);
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
@@ -73,6 +85,11 @@ final class DiscoveryCommand implements Callable<Integer> {
     stopped.await();
     service.close();
     return 0;
+  }
+
+  /** The flag when given, else the file's setting, else the default. */
+  private static <T> T or(T flag, T file, T otherwise) {
+    return flag != null ? flag : file != null ? file : otherwise;
   }
 
   private static Duration duration(String flag, String text, Duration otherwise) {

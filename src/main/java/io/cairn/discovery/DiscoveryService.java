@@ -37,9 +37,14 @@ public final class DiscoveryService implements AutoCloseable {
 
   /** Opens the store and starts listening; anything that fails is closed again and the error thrown. */
   public static DiscoveryService start(DiscoveryConfig config, Clock clock) throws Exception {
-    Files.createDirectories(config.dataDir());
     KeyStore keys = config.tlsCert() == null ? null : PemKeyStore.load(config.tlsCert(), config.tlsKey());
-    TokenStore store = SqliteTokenStore.open(config.databaseFile());
+    TokenStore store;
+    if (config.store() != null) {
+      store = KvTokenStore.open(config.store());
+    } else {
+      Files.createDirectories(config.dataDir());
+      store = SqliteTokenStore.open(config.databaseFile());
+    }
     DiscoveryHttpServer http = null;
     DiscoveryDnsServer dns = null;
     try {
