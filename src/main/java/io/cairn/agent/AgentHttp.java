@@ -58,7 +58,8 @@ public final class AgentHttp {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     } catch (IOException e) {
-      throw new IOException("cannot reach the agent at " + base + " (" + e.getMessage() + ")", e);
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      throw new IOException("cannot reach the agent at " + base + " (" + why + ")", e);
     }
   }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class,
         MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
         LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, KeygenCommand.class,
-        ExecCommand.class, CompletionCommand.class, InfoCommand.class, DiscoveryCommand.class,
+        ExecCommand.class, CompletionCommand.class, InfoCommand.class, DiscoveryCommand.class, DeployCommand.class,
+        WaitForCommand.class, RequireCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
