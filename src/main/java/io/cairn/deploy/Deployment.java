@@ -166,6 +166,42 @@ public final class Deployment {
   }
 
   /**
+   * Whether upgrades are paused for this host: {@code enable_upgrades} set to false (or no,
+   * off, 0) at host scope ({@code config_state/host/<host>/enable_upgrades}), else role scope
+   * ({@code config_state/role/<role>/enable_upgrades}), else globally
+   * ({@code config_state/enable_upgrades}); the most specific key set wins. Empty when
+   * enabled, else the key that paused it.
+   */
+  public Optional<String> pausedBy(String host, String role) throws IOException {
+    List<String> keys = new ArrayList<>();
+    keys.add("config_state/host/" + host + "/enable_upgrades");
+    if (role != null) keys.add("config_state/role/" + role + "/enable_upgrades");
+    keys.add("config_state/enable_upgrades");
+    for (String k : keys) {
+      AgentHttp.Answer a = http.get("/v1/kv/" + AgentHttp.enc(k) + "?raw", 0, Duration.ZERO);
+      if (a.status() == 404) continue;
+      ok(a, "reading " + k);
+      String v = a.body().strip().toLowerCase(java.util.Locale.ROOT);
+      return v.equals("false") || v.equals("no") || v.equals("off") || v.equals("0") ? Optional.of(k) : Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** Records a step that has no check of its own (the upgrade command) in {@code status/<step>/<host>}. */
+  public void reportStep(String host, String step, int exitCode, String detail) throws IOException {
+    checkHost(host);
+    ObjectNode record = JSON.createObjectNode().put("Status", exitCode == 0 ? "passing" : "critical").put("ExitCode", exitCode)
+        .put("Time", clock.instant().toString());
+    if (detail != null && !detail.isBlank()) record.put("Detail", detail);
+    ok(http.put("/v1/kv/status/" + step + "/" + AgentHttp.enc(host), record.toString()), "recording the " + step + " status");
+  }
+
+  /** Asks the agent to reload its configuration (what a configure step changed). */
+  public void reloadAgent() throws IOException {
+    ok(http.put("/v1/agent/reload", null), "reloading the agent");
+  }
+
+  /**
    * The checks that fail a node: critical ones, and puppet or validation warnings. With no
    * node named, the local agent's own checks as it holds them (what it just ran or was told,
    * output included, before any sync to the servers); else that node's in the catalog.

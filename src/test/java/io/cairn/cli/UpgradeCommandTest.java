@@ -1,0 +1,169 @@
+package io.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.agent.Agent;
+import io.cairn.agent.ConfigBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn upgrade} passes against a real dev agent: what a fresh node, a pending update, a
+ * failing validation and a pause switch make a pass do, shown by the commands it ran (each
+ * appends its name to a journal file) and what it reported.
+ */
+class UpgradeCommandTest {
+  private static final String NODE = "upgrade-node";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private Agent agent;
+  private String httpAddr;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void startAgent() throws Exception {
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    try (ServerSocket s = new ServerSocket(0)) {
+      b.httpPort = s.getLocalPort();
+    }
+    b.dnsPort = 0;
+    b.nodeName = NODE;
+    agent = Agent.start(b.build(), () -> {});
+    httpAddr = "127.0.0.1:" + agent.httpAddress().getPort();
+    Files.createDirectories(dir.resolve("tests"));
+  }
+
+  @AfterEach
+  void stopAgent() {
+    if (agent != null) agent.close();
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  private Run pass(String... more) {
+    java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+    flags.put("-http-addr", httpAddr);
+    flags.put("--tests-dir", dir.resolve("tests").toString());
+    flags.put("--version-file", dir.resolve("version").toString());
+    flags.put("--lock-file", dir.resolve("lock").toString());
+    flags.put("--configure-cmd", "echo configure >> " + journal());
+    flags.put("--upgrade-cmd", "echo upgrade >> " + journal());
+    for (int i = 0; i < more.length; i += 2) flags.put(more[i], more[i + 1]);  // a test's flag replaces the default
+    List<String> args = new ArrayList<>(List.of("upgrade"));
+    flags.forEach((k, v) -> args.addAll(List.of(k, v)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        args.toArray(String[]::new));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path journal() {
+    return dir.resolve("journal");
+  }
+
+  /** The commands passes have run so far, then forgets them. */
+  private List<String> ran() throws Exception {
+    if (!Files.exists(journal())) return List.of();
+    List<String> lines = Files.readAllLines(journal());
+    Files.delete(journal());
+    return lines;
+  }
+
+  private String http(String method, String path, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddr + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private void test(String name, String script) throws Exception {
+    Path t = dir.resolve("tests").resolve(name);
+    Files.writeString(t, "#!/bin/sh\n" + script + "\n");
+    Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
+  void aFreshNodeConfiguresThenAnUpdateUpgradesOnceAndThenNothingRuns() throws Exception {
+    test("ok", "exit 0");
+    Run fresh = pass();
+    assertThat(fresh.exit()).as(fresh.out() + fresh.err()).isZero();
+    assertThat(ran()).containsExactly("configure");
+    assertThat(Files.exists(dir.resolve("version"))).isFalse();
+
+    http("PUT", "/v1/kv/current_version", "v2");
+    Run update = pass();
+    assertThat(update.exit()).as(update.out()).isZero();
+    assertThat(ran()).containsExactly("upgrade", "configure");
+    assertThat(Files.readString(dir.resolve("version")).strip()).isEqualTo("v2");
+    assertThat(http("GET", "/v1/kv/running_version/v2/" + NODE + "?raw", null)).isNotEmpty();
+    assertThat(http("GET", "/v1/kv/status/upgrade/" + NODE + "?raw", null)).contains("\"ExitCode\":0");
+
+    Run steady = pass();
+    assertThat(steady.exit()).isZero();
+    assertThat(ran()).isEmpty();
+  }
+
+  @Test
+  void aFailingValidationIsReportedByNameAndConfigureRunsAgainUntilItPasses() throws Exception {
+    http("PUT", "/v1/kv/current_version", "v1");
+    test("10-db-reachable", "exit 0");
+    test("20-api-answers", "echo api down on port 9292; exit 3");
+    Run failing = pass();
+    assertThat(failing.exit()).isEqualTo(1);
+    assertThat(ran()).containsExactly("upgrade", "configure");
+    assertThat(Files.exists(dir.resolve("version"))).isFalse();  // not converged: the version is not taken
+    assertThat(http("GET", "/v1/kv/status/validation/" + NODE + "?raw", null))
+        .contains("\"Status\":\"warning\"", "20-api-answers exited 3: api down on port 9292").doesNotContain("10-db");
+    assertThat(http("GET", "/v1/agent/checks", null)).contains("20-api-answers");
+    // Fixed: the next pass upgrades again (the version was never taken) and converges.
+    test("20-api-answers", "exit 0");
+    assertThat(pass().exit()).isZero();
+    assertThat(ran()).containsExactly("upgrade", "configure");
+    // Up to date and healthy, then a test breaks: configure runs again, without an upgrade.
+    test("20-api-answers", "exit 1");
+    assertThat(pass().exit()).isEqualTo(1);
+    assertThat(ran()).containsExactly("configure");
+  }
+
+  @Test
+  void thePauseSwitchStopsPassesAtGlobalRoleOrHostScope() throws Exception {
+    http("PUT", "/v1/kv/current_version", "v5");
+    http("PUT", "/v1/kv/config_state/enable_upgrades", "false");
+    Run paused = pass("--role", "compute");
+    assertThat(paused.exit()).isEqualTo(9);
+    assertThat(paused.out()).contains("paused by config_state/enable_upgrades");
+    assertThat(ran()).isEmpty();
+    http("PUT", "/v1/kv/config_state/role/compute/enable_upgrades", "true");
+    http("PUT", "/v1/kv/config_state/host/" + NODE + "/enable_upgrades", "false");
+    assertThat(pass("--role", "compute").exit()).isEqualTo(9);
+    http("DELETE", "/v1/kv/config_state/host/" + NODE + "/enable_upgrades", null);
+    assertThat(pass("--role", "compute").exit()).isZero();  // the role's true beats the global false
+    assertThat(ran()).containsExactly("upgrade", "configure");
+  }
+
+  @Test
+  void aFailedUpgradeSkipsConfigureAndAnUnreachableClusterIsExitTwo() throws Exception {
+    http("PUT", "/v1/kv/current_version", "v3");
+    Run r = pass("--upgrade-cmd", "echo upgrade >> " + journal() + "; echo no space left >&2; exit 100");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(ran()).containsExactly("upgrade");
+    assertThat(http("GET", "/v1/kv/status/upgrade/" + NODE + "?raw", null)).contains("\"ExitCode\":100", "no space left");
+    Run away = pass("-http-addr", "127.0.0.1:1", "--hostname", NODE);
+    assertThat(away.exit()).isEqualTo(2);
+    assertThat(ran()).isEmpty();
+  }
+}
