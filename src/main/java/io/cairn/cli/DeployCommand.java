@@ -2,7 +2,10 @@ package io.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.agent.AgentHttp;
+import io.cairn.deploy.DependencyWait;
 import io.cairn.deploy.Deployment;
+import io.cairn.deploy.RoleGraph;
+import io.cairn.deploy.Roles;
 import io.cairn.deploy.LocalVersion;
 import io.cairn.deploy.Versions;
 import java.io.IOException;
@@ -49,13 +52,16 @@ final class DeployCommand implements Callable<Integer> {
     return 1;
   }
 
-  Deployment deployment() {
-    URI base = host != null || port != null
-        ? URI.create("http://" + (host == null ? "127.0.0.1" : host) + ":" + (port == null ? 8500 : port))
-        : ApiOptions.agentAddress(api.httpAddr, System.getenv());
+  AgentHttp agent() {
+    if (host == null && port == null) return WaitForCommand.agent(api);
+    URI base = URI.create("http://" + (host == null ? "127.0.0.1" : host) + ":" + (port == null ? 8500 : port));
     String token = api.token != null ? api.token : Optional.ofNullable(System.getenv("CAIRN_HTTP_TOKEN"))
         .orElse(System.getenv("CONSUL_HTTP_TOKEN"));
-    return new Deployment(new AgentHttp(base, token), Clock.systemUTC());
+    return new AgentHttp(base, token);
+  }
+
+  Deployment deployment() {
+    return new Deployment(agent(), Clock.systemUTC());
   }
 
   LocalVersion local() {
@@ -210,6 +216,28 @@ final class DeployCommand implements Callable<Integer> {
     if (checks.isEmpty()) return;
     out().println(title);
     for (JsonNode c : checks) out().println("  Node: " + c.path("Node").asText() + ", Check: " + c.path("Name").asText());
+  }
+
+  @Command(name = "graph", description = "The roles file's dependency graph, with each service's healthy instances now"
+      + " and what each role waits on; a cycle is refused, named.")
+  int graph(@Option(names = "--roles", paramLabel = "FILE", required = true, description = "The roles file (YAML or JSON).") Path rolesFile,
+            @Option(names = "--dot", description = "Print Graphviz instead.") boolean dot) throws IOException {
+    Roles roles = readRoles(rolesFile);
+    RoleGraph g = RoleGraph.read(roles, new DependencyWait(agent(), api.datacenter, false));
+    if (dot) {
+      out().print(g.dot());
+      out().flush();
+    }
+    else g.lines().forEach(out()::println);
+    return 0;
+  }
+
+  static Roles readRoles(Path file) {
+    try {
+      return Roles.read(file);
+    } catch (IllegalArgumentException e) {
+      throw new ClientError(e.getMessage());
+    }
   }
 
   @Command(name = "ping", description = "Exit 0 when the agent answers.")

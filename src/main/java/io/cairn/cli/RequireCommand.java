@@ -21,11 +21,14 @@ final class RequireCommand implements Callable<Integer> {
   @Option(names = "--kv", paramLabel = "KEY", description = "A key that must exist (repeatable).") List<String> keys = new ArrayList<>();
   @Option(names = "--dc", paramLabel = "DC") String dc;
   @Option(names = "--include-warning", description = "Count instances whose checks warn as healthy.") boolean includeWarning;
+  @Option(names = "--roles", paramLabel = "FILE", description = "A roles file: with --role, require what that role requires.")
+  java.nio.file.Path rolesFile;
+  @Option(names = "--role", paramLabel = "ROLE") String role;
 
   @Override
   public Integer call() throws Exception {
-    List<Need> needs = WaitForCommand.needs(services);
-    if (needs.isEmpty() && keys.isEmpty()) throw new ClientError("nothing to require: name a service or a --kv key");
+    List<Need> needs = WaitForCommand.needs(services, rolesFile, role);
+    if (needs.isEmpty() && keys.isEmpty() && role == null) throw new ClientError("nothing to require: name a service or a --kv key");
     List<String> missing = new DependencyWait(WaitForCommand.agent(api), dc != null ? dc : api.datacenter, includeWarning)
         .missingNow(needs, keys);
     if (missing.isEmpty()) return 0;

@@ -4,6 +4,7 @@ import io.cairn.agent.AgentHttp;
 import io.cairn.checks.GoDuration;
 import io.cairn.deploy.DependencyWait;
 import io.cairn.deploy.Need;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,22 @@ final class WaitForCommand implements Callable<Integer> {
   String timeout;
   @Option(names = "--include-warning", description = "Count instances whose checks warn as healthy, as DNS does.")
   boolean includeWarning;
+  @Option(names = "--roles", paramLabel = "FILE", description = "A roles file: with --role, wait for what that role requires.")
+  Path rolesFile;
+  @Option(names = "--role", paramLabel = "ROLE", description = "The role whose requirements to wait for (with --roles).") String role;
   @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "30s", hidden = true) String reportEvery;
 
-  static List<Need> needs(List<String> specs) {
+  /** The needs named on the command line, plus what {@code role} requires in the roles file. */
+  static List<Need> needs(List<String> specs, Path rolesFile, String role) {
+    if ((rolesFile == null) != (role == null)) throw new ClientError("--roles and --role go together");
     List<Need> out = new ArrayList<>();
+    if (role != null) {
+      try {
+        out.addAll(DeployCommand.readRoles(rolesFile).role(role).requires());
+      } catch (IllegalArgumentException e) {
+        throw new ClientError(e.getMessage());
+      }
+    }
     for (String s : specs) {
       try {
         out.add(Need.parse(s));
@@ -56,8 +69,8 @@ final class WaitForCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Need> needs = needs(services);
-    if (needs.isEmpty() && keys.isEmpty()) throw new ClientError("nothing to wait for: name a service or a --kv key");
+    List<Need> needs = needs(services, rolesFile, role);
+    if (needs.isEmpty() && keys.isEmpty() && role == null) throw new ClientError("nothing to wait for: name a service or a --kv key");
     Duration limit = duration("--timeout", timeout);
     DependencyWait wait = new DependencyWait(agent(api), dc != null ? dc : api.datacenter, includeWarning);
     List<String> missing = wait.await(needs, keys, limit, duration("--report-every", reportEvery),

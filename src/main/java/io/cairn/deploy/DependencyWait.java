@@ -98,6 +98,13 @@ public final class DependencyWait {
     return all;
   }
 
+  /** How many healthy instances {@code need}'s service has now (its tag and datacenter applied). */
+  public int healthyNow(Need need) throws IOException {
+    Watched w = watched(List.of(need), List.of()).getFirst();
+    w.read(0);
+    return w.have;
+  }
+
   /** What is missing now, by one read of each dependency; empty when all hold. */
   public List<String> missingNow(List<Need> needs, List<String> keys) throws IOException {
     List<String> out = new ArrayList<>();

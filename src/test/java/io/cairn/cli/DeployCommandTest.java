@@ -186,6 +186,34 @@ class DeployCommandTest {
   }
 
   @Test
+  void theGraphShowsWhatEachRoleWaitsOnAndWaitForTakesARolesRequirements() throws Exception {
+    java.nio.file.Path roles = dir.resolve("roles.yaml");
+    java.nio.file.Files.writeString(roles, """
+        roles:
+          db:       { provides: [gdb] }
+          identity: { provides: [gid], requires: [gdb] }
+          image:    { provides: [gimg], requires: [gdb, gid] }
+        """);
+    Run before = cairn("deploy", "-http-addr", httpAddr, "graph", "--roles", roles.toString());
+    assertThat(before.exit()).as(before.err()).isZero();
+    assertThat(before.out().lines()).containsExactly(
+        "db: provides gdb (0 healthy); requires nothing: ready",
+        "identity: provides gid (0 healthy); requires gdb 0/1: waiting on gdb",
+        "image: provides gimg (0 healthy); requires gdb 0/1, gid 0/1: waiting on gdb, gid (blocked by identity)");
+    assertThat(cairn("require", "-http-addr", httpAddr, "--roles", roles.toString(), "--role", "identity").exit()).isEqualTo(1);
+    http("PUT", "/v1/agent/service/register", "{\"ID\":\"gdb1\",\"Name\":\"gdb\",\"Check\":{\"TTL\":\"60s\",\"Status\":\"passing\"}}");
+    assertThat(cairn("wait-for", "-http-addr", httpAddr, "--roles", roles.toString(), "--role", "identity", "--timeout", "20s").exit())
+        .isZero();
+    Run after = cairn("deploy", "-http-addr", httpAddr, "graph", "--roles", roles.toString(), "--dot");
+    assertThat(after.out()).startsWith("digraph roles {").contains("\"image\" -> \"identity\" [label=\"gid 0/1\"]",
+        "\"identity\" [label=\"identity\\ngid: 0 healthy\", color=green]");
+    java.nio.file.Files.writeString(roles, "roles:\n  a: { provides: [x], requires: [x] }\n");
+    Run cycle = cairn("deploy", "-http-addr", httpAddr, "graph", "--roles", roles.toString());
+    assertThat(cycle.exit()).isEqualTo(1);
+    assertThat(cycle.err().strip().lines()).singleElement().asString().contains("dependency cycle: a -> a");
+  }
+
+  @Test
   void badVersionsAreRefusedInOneLineAndChangeNothing() {
     assertThat(deploy("trigger_update", "good1").exit()).isZero();
     for (String bad : new String[] {"a b", "x/y", ""}) {
