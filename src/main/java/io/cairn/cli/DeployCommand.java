@@ -3,6 +3,7 @@ package io.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.agent.AgentHttp;
 import io.cairn.deploy.DependencyWait;
+import io.cairn.deploy.DeployStatus;
 import io.cairn.deploy.Deployment;
 import io.cairn.deploy.RoleGraph;
 import io.cairn.deploy.Roles;
@@ -216,6 +217,32 @@ final class DeployCommand implements Callable<Integer> {
     if (checks.isEmpty()) return;
     out().println(title);
     for (JsonNode c : checks) out().println("  Node: " + c.path("Node").asText() + ", Check: " + c.path("Name").asText());
+  }
+
+  @Command(name = "status", description = "One row per host (version, configure and validation results, last report, stale)"
+      + " and a summary; exit 0 only when every host runs current_version and passes.")
+  int status(@Option(names = "--json", description = "Print JSON instead.") boolean json,
+             @Option(names = "--watch", description = "Redraw as hosts report (blocking queries), with a progress bar;"
+                 + " return when converged.") boolean watch,
+             @Option(names = {"--stale-after", "--stale_after"}, paramLabel = "DURATION", defaultValue = "30m") String staleAfter)
+      throws Exception {
+    AgentHttp http = agent();
+    Deployment d = new Deployment(http, Clock.systemUTC());
+    StatusWatch changes = watch ? new StatusWatch(http) : null;
+    while (true) {
+      DeployStatus s = DeployStatus.read(d, http, Clock.systemUTC().instant(), duration(staleAfter));
+      if (json) {
+        out().println(s.json());
+      } else {
+        if (watch) out().print("\033[H\033[2J");  // clear the screen between frames
+        s.table().forEach(out()::println);
+        if (watch) out().println(s.bar(40));
+        out().println(s.summary());
+      }
+      out().flush();
+      if (!watch || s.converged()) return s.converged() ? 0 : 1;
+      changes.awaitChange(Duration.ofSeconds(30));
+    }
   }
 
   @Command(name = "graph", description = "The roles file's dependency graph, with each service's healthy instances now"

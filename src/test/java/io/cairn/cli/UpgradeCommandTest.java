@@ -166,4 +166,31 @@ class UpgradeCommandTest {
     assertThat(away.exit()).isEqualTo(2);
     assertThat(ran()).isEmpty();
   }
+
+  private Run cairn(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void statusShowsEachHostAndWatchReturnsWhenTheLastHostConverges() throws Exception {
+    http("PUT", "/v1/kv/current_version", "v2");
+    assertThat(pass().exit()).isZero();
+    Run alone = cairn("deploy", "-http-addr", httpAddr, "status");
+    assertThat(alone.exit()).as(alone.out()).isZero();
+    assertThat(alone.out()).contains(NODE, "passing").contains("1/1 hosts on v2: converged");
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "update_own_info", "--hostname", "lagging", "--version", "v1").exit()).isZero();
+    Run behind = cairn("deploy", "-http-addr", httpAddr, "status", "--json");
+    assertThat(behind.exit()).isEqualTo(1);
+    assertThat(behind.out()).contains("\"Host\":\"lagging\",\"Version\":\"v1\"", "\"Converged\":false", "1/2 hosts on v2");
+    java.util.concurrent.CompletableFuture<Run> watching = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> cairn("deploy", "-http-addr", httpAddr, "status", "--watch"));
+    assertThat(watching).isNotDone();
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "update_own_info", "--hostname", "lagging", "--version", "v2").exit()).isZero();
+    Run watched = watching.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(watched.exit()).isZero();
+    assertThat(watched.out()).contains("[########################################] 100%", "2/2 hosts on v2: converged");
+  }
 }
