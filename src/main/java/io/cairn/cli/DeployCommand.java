@@ -6,6 +6,7 @@ import io.cairn.deploy.DependencyWait;
 import io.cairn.deploy.DeployStatus;
 import io.cairn.deploy.Deployment;
 import io.cairn.deploy.RoleGraph;
+import io.cairn.deploy.RolloutGate;
 import io.cairn.deploy.Roles;
 import io.cairn.deploy.LocalVersion;
 import io.cairn.deploy.Versions;
@@ -54,7 +55,7 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   AgentHttp agent() {
-    if (host == null && port == null) return WaitForCommand.agent(api);
+    if (host == null && port == null) return DeployArgs.agent(api);
     URI base = URI.create("http://" + (host == null ? "127.0.0.1" : host) + ":" + (port == null ? 8500 : port));
     String token = api.token != null ? api.token : Optional.ofNullable(System.getenv("CAIRN_HTTP_TOKEN"))
         .orElse(System.getenv("CONSUL_HTTP_TOKEN"));
@@ -76,7 +77,17 @@ final class DeployCommand implements Callable<Integer> {
   @Command(name = "trigger-update", aliases = "trigger_update", description = "Sets the version every host should run.")
   int triggerUpdate(@Parameters(paramLabel = "VERSION") String version,
                     @Option(names = {"--if-newer", "--if_newer"}, description = "Only if newer than the current one"
-                        + " (natural order: 9 < 10, v9 < v10), by check-and-set.") boolean ifNewer) throws IOException {
+                        + " (natural order: 9 < 10, v9 < v10), by check-and-set.") boolean ifNewer,
+                    @Option(names = "--max-unavailable", paramLabel = "N", description = "At most N hosts of a role upgrading"
+                        + " at once (a semaphore in KV; a failed host keeps its slot and halts the rollout).") Integer maxUnavailable,
+                    @Option(names = "--per", paramLabel = "role", defaultValue = "role", description = "What --max-unavailable"
+                        + " counts per: role (each host's upgrade --role).") String per) throws IOException {
+    Versions.check(version);
+    if (maxUnavailable != null) {
+      if (maxUnavailable < 1) throw new ClientError("--max-unavailable must be at least 1");
+      if (!per.equals("role")) throw new ClientError("--per " + per + ": only role is built (group hosts with upgrade --role)");
+      new RolloutGate(agent()).writePolicy(version, new RolloutGate.Policy(maxUnavailable, per));
+    }
     if (!ifNewer) {
       deployment().trigger(version);
       return 0;
@@ -158,7 +169,7 @@ final class DeployCommand implements Callable<Integer> {
                                  + " passes of a 10-minute cron).") String staleAfter) throws IOException {
     Deployment d = deployment();
     Versions all = d.versions();
-    Set<String> stale = all.stale(Clock.systemUTC().instant(), duration(staleAfter), d.failedNodes());
+    Set<String> stale = all.stale(Clock.systemUTC().instant(), DeployArgs.duration("--stale-after", staleAfter), d.failedNodes());
     Versions.SingleVersion r = all.single(version, stale);
     if (verbose) {
       out().println("Wanted version found: " + (r.wantedFound() ? "True" : "False"));
@@ -188,7 +199,7 @@ final class DeployCommand implements Callable<Integer> {
                           description = "How long a report holds before the check turns critical (default 1h).") String ttl)
       throws IOException {
     Deployment d = deployment();
-    d.reportStatus(hostname != null ? hostname : d.nodeName(), type, exitCode, duration(ttl), null);
+    d.reportStatus(hostname != null ? hostname : d.nodeName(), type, exitCode, DeployArgs.duration("--ttl", ttl), null);
     return 0;
   }
 
@@ -230,7 +241,7 @@ final class DeployCommand implements Callable<Integer> {
     Deployment d = new Deployment(http, Clock.systemUTC());
     StatusWatch changes = watch ? new StatusWatch(http) : null;
     while (true) {
-      DeployStatus s = DeployStatus.read(d, http, Clock.systemUTC().instant(), duration(staleAfter));
+      DeployStatus s = DeployStatus.read(d, http, Clock.systemUTC().instant(), DeployArgs.duration("--stale-after", staleAfter));
       if (json) {
         out().println(s.json());
       } else {
@@ -245,11 +256,28 @@ final class DeployCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "resume", description = "Lets a halted rollout of VERSION (default current_version) go on.")
+  int resume(@Parameters(paramLabel = "VERSION", arity = "0..1") String version) throws IOException {
+    new RolloutGate(agent()).resume(version != null ? version : requireCurrent());
+    return 0;
+  }
+
+  @Command(name = "abort", description = "Stops a rollout: no host takes a new slot; hosts already upgraded stay."
+      + " Roll back with trigger-update OLD.")
+  int abort(@Parameters(paramLabel = "VERSION", arity = "0..1") String version) throws IOException {
+    new RolloutGate(agent()).halt(version != null ? version : requireCurrent(), "operator", "aborted");
+    return 0;
+  }
+
+  private String requireCurrent() throws IOException {
+    return deployment().currentVersion().orElseThrow(() -> new ClientError("current_version is not set"));
+  }
+
   @Command(name = "graph", description = "The roles file's dependency graph, with each service's healthy instances now"
       + " and what each role waits on; a cycle is refused, named.")
   int graph(@Option(names = "--roles", paramLabel = "FILE", required = true, description = "The roles file (YAML or JSON).") Path rolesFile,
             @Option(names = "--dot", description = "Print Graphviz instead.") boolean dot) throws IOException {
-    Roles roles = readRoles(rolesFile);
+    Roles roles = DeployArgs.readRoles(rolesFile);
     RoleGraph g = RoleGraph.read(roles, new DependencyWait(agent(), api.datacenter, false));
     if (dot) {
       out().print(g.dot());
@@ -259,26 +287,10 @@ final class DeployCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Roles readRoles(Path file) {
-    try {
-      return Roles.read(file);
-    } catch (IllegalArgumentException e) {
-      throw new ClientError(e.getMessage());
-    }
-  }
-
   @Command(name = "ping", description = "Exit 0 when the agent answers.")
   int ping() {
     boolean up = deployment().ping();
     out().println(up ? "Connection succesful" : "Connection failed");  // the old tool's spelling: scripts match it
     return up ? 0 : 1;
-  }
-
-  private static Duration duration(String text) {
-    try {
-      return io.cairn.checks.GoDuration.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ClientError("bad duration \"" + text + "\": " + e.getMessage());
-    }
   }
 }

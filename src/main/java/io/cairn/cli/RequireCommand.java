@@ -27,9 +27,9 @@ final class RequireCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Need> needs = WaitForCommand.needs(services, rolesFile, role);
+    List<Need> needs = DeployArgs.needs(services, rolesFile, role);
     if (needs.isEmpty() && keys.isEmpty() && role == null) throw new ClientError("nothing to require: name a service or a --kv key");
-    List<String> missing = new DependencyWait(WaitForCommand.agent(api), dc != null ? dc : api.datacenter, includeWarning)
+    List<String> missing = new DependencyWait(DeployArgs.agent(api), dc != null ? dc : api.datacenter, includeWarning)
         .missingNow(needs, keys);
     if (missing.isEmpty()) return 0;
     spec.commandLine().getErr().println("missing: " + String.join(", ", missing));

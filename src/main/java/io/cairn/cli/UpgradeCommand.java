@@ -3,6 +3,7 @@ package io.cairn.cli;
 import io.cairn.agent.AgentHttp;
 import io.cairn.deploy.Deployment;
 import io.cairn.deploy.LocalVersion;
+import io.cairn.deploy.RolloutGate;
 import io.cairn.deploy.UpgradePass;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -59,17 +60,17 @@ final class UpgradeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration period = every == null ? null : WaitForCommand.duration("--every", every);
-    AgentHttp http = WaitForCommand.agent(api);
+    Duration period = every == null ? null : DeployArgs.duration("--every", every);
+    AgentHttp http = DeployArgs.agent(api);
     Deployment cluster = new Deployment(http, Clock.systemUTC());
     while (true) {
-      int code = onePass(cluster);
+      int code = onePass(cluster, http);
       if (period == null) return code;
       TimeUnit.MILLISECONDS.sleep(period.toMillis());  // the schedule between passes
     }
   }
 
-  private int onePass(Deployment cluster) throws IOException {
+  private int onePass(Deployment cluster, AgentHttp http) throws IOException {
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       FileLock lock = ch.tryLock();
       if (lock == null) {
@@ -86,10 +87,10 @@ final class UpgradeCommand implements Callable<Integer> {
             return UpgradePass.Outcome.UNREACHABLE.exitCode;
           }
         }
-        UpgradePass.Settings s = new UpgradePass.Settings(host, role, testsDir, WaitForCommand.duration("--test-timeout", testTimeout),
-            configureCmd, upgradeCmd, WaitForCommand.duration("--step-timeout", stepTimeout),
-            WaitForCommand.duration("--check-ttl", checkTtl));
-        return new UpgradePass(cluster, new LocalVersion(versionFile), s, line -> spec.commandLine().getOut().println("upgrade: " + line))
+        UpgradePass.Settings s = new UpgradePass.Settings(host, role, testsDir, DeployArgs.duration("--test-timeout", testTimeout),
+            configureCmd, upgradeCmd, DeployArgs.duration("--step-timeout", stepTimeout),
+            DeployArgs.duration("--check-ttl", checkTtl));
+        return new UpgradePass(cluster, new RolloutGate(http), new LocalVersion(versionFile), s, line -> spec.commandLine().getOut().println("upgrade: " + line))
             .run().exitCode;
       }
     }

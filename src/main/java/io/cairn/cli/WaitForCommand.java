@@ -40,53 +40,17 @@ final class WaitForCommand implements Callable<Integer> {
   @Option(names = "--role", paramLabel = "ROLE", description = "The role whose requirements to wait for (with --roles).") String role;
   @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "30s", hidden = true) String reportEvery;
 
-  /** The needs named on the command line, plus what {@code role} requires in the roles file. */
-  static List<Need> needs(List<String> specs, Path rolesFile, String role) {
-    if ((rolesFile == null) != (role == null)) throw new ClientError("--roles and --role go together");
-    List<Need> out = new ArrayList<>();
-    if (role != null) {
-      try {
-        out.addAll(DeployCommand.readRoles(rolesFile).role(role).requires());
-      } catch (IllegalArgumentException e) {
-        throw new ClientError(e.getMessage());
-      }
-    }
-    for (String s : specs) {
-      try {
-        out.add(Need.parse(s));
-      } catch (IllegalArgumentException e) {
-        throw new ClientError(e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  static AgentHttp agent(ApiOptions api) {
-    String token = api.token != null ? api.token
-        : Optional.ofNullable(System.getenv("CAIRN_HTTP_TOKEN")).orElse(System.getenv("CONSUL_HTTP_TOKEN"));
-    return new AgentHttp(ApiOptions.agentAddress(api.httpAddr, System.getenv()), token);
-  }
-
   @Override
   public Integer call() throws Exception {
-    List<Need> needs = needs(services, rolesFile, role);
+    List<Need> needs = DeployArgs.needs(services, rolesFile, role);
     if (needs.isEmpty() && keys.isEmpty() && role == null) throw new ClientError("nothing to wait for: name a service or a --kv key");
-    Duration limit = duration("--timeout", timeout);
-    DependencyWait wait = new DependencyWait(agent(api), dc != null ? dc : api.datacenter, includeWarning);
-    List<String> missing = wait.await(needs, keys, limit, duration("--report-every", reportEvery),
+    Duration limit = DeployArgs.duration("--timeout", timeout);
+    DependencyWait wait = new DependencyWait(DeployArgs.agent(api), dc != null ? dc : api.datacenter, includeWarning);
+    List<String> missing = wait.await(needs, keys, limit, DeployArgs.duration("--report-every", reportEvery),
         line -> spec.commandLine().getErr().println(line));
     if (missing.isEmpty()) return 0;
     spec.commandLine().getErr().println("Error: timed out after " + timeout + " waiting for: " + String.join(", ", missing));
     return 1;
   }
 
-  static Duration duration(String flag, String text) {
-    try {
-      Duration d = GoDuration.parse(text);
-      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("must be positive");
-      return d;
-    } catch (IllegalArgumentException e) {
-      throw new ClientError(flag + ": " + e.getMessage());
-    }
-  }
 }

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * host runs {@code current_version} and passes. Hosts are those that report a version and
  * those whose agent carries the {@code deploy-status} service.
  */
-public record DeployStatus(Optional<String> current, List<Row> rows) {
+public record DeployStatus(Optional<String> current, List<Row> rows, Optional<String> halted) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public record Row(String host, String version, String configure, String validation, Duration age, boolean stale) {
@@ -63,7 +63,9 @@ public record DeployStatus(Optional<String> current, List<Row> rows) {
       rows.add(new Row(h, versionOf.getOrDefault(h, "-"), c[0], c[1], at == null ? null : Duration.between(at, now),
           stale.contains(h)));
     }
-    return new DeployStatus(cluster.currentVersion(), rows);
+    Optional<String> current = cluster.currentVersion();
+    Optional<String> halted = current.isEmpty() ? Optional.empty() : new RolloutGate(http).halted(current.get());
+    return new DeployStatus(current, rows, halted);
   }
 
   public long onCurrent() {
@@ -89,6 +91,7 @@ public record DeployStatus(Optional<String> current, List<Row> rows) {
     StringBuilder b = new StringBuilder(onCurrent() + "/" + rows.size() + " hosts on " + current.get());
     if (!failing().isEmpty()) b.append(", ").append(failing().size()).append(" failing: ").append(String.join(", ", failing()));
     if (!staleHosts().isEmpty()) b.append(", ").append(staleHosts().size()).append(" stale: ").append(String.join(", ", staleHosts()));
+    halted.ifPresent(h -> b.append(", rollout halted by ").append(h));
     if (converged()) b.append(": converged");
     return b.toString();
   }
@@ -122,6 +125,7 @@ public record DeployStatus(Optional<String> current, List<Row> rows) {
       if (r.age() == null) h.putNull("ReportAgeSeconds");
       else h.put("ReportAgeSeconds", r.age().toSeconds());
     }
+    halted.ifPresentOrElse(h -> o.put("Halted", h), () -> o.putNull("Halted"));
     o.put("Converged", converged()).put("Summary", summary());
     return o.toString();
   }

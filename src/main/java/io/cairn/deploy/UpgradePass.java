@@ -32,12 +32,14 @@ public final class UpgradePass {
                          Duration stepTimeout, Duration checkTtl) {}
 
   private final Deployment cluster;
+  private final RolloutGate gate;
   private final LocalVersion local;
   private final Settings settings;
   private final Consumer<String> log;
 
-  public UpgradePass(Deployment cluster, LocalVersion local, Settings settings, Consumer<String> log) {
+  public UpgradePass(Deployment cluster, RolloutGate gate, LocalVersion local, Settings settings, Consumer<String> log) {
     this.cluster = cluster;
+    this.gate = gate;
     this.local = local;
     this.settings = settings;
     this.log = log;
@@ -70,8 +72,27 @@ public final class UpgradePass {
     Step upgrade = null;
     Step configure = null;
     boolean reload = false;
+    Optional<RolloutGate.Policy> policy = Optional.empty();
     if (update) {
       log.accept("update pending: " + (mine.isEmpty() ? "(none)" : mine) + " -> " + current.get());
+      try {
+        policy = gate.policy(current.get());
+        if (policy.isPresent()) {
+          if (settings.role() == null) {
+            log.accept("the rollout of " + current.get() + " limits upgrades per role; this host has no --role: not upgrading");
+            return Outcome.STEP_FAILED;
+          }
+          Optional<String> wait = gate.acquire(current.get(), settings.role(), host, policy.get().maxUnavailable());
+          if (wait.isPresent()) {
+            log.accept("waiting for a rollout slot: " + wait.get());
+            return Outcome.PAUSED;
+          }
+          log.accept("holding a rollout slot of role " + settings.role());
+        }
+      } catch (IOException e) {
+        log.accept("cannot reach the cluster: " + e.getMessage());
+        return Outcome.UNREACHABLE;
+      }
       upgrade = shell("upgrade", settings.upgradeCmd());
       if (upgrade == null || upgrade.ok()) configure = shell("configure", settings.configureCmd());
     } else if (current.isEmpty()) {
@@ -103,6 +124,14 @@ public final class UpgradePass {
       if (success && update) local.write(current.get());
       String version = local.read();
       if (success && !version.isEmpty()) cluster.reportRunning(host, version);
+      if (policy.isPresent() && success) {
+        gate.release(current.get(), settings.role(), host);
+      } else if (policy.isPresent()) {
+        String why = upgrade != null && !upgrade.ok() ? "upgrade exited " + upgrade.exitCode()
+            : !configured ? "configure exited " + configure.exitCode() : "validation failing: " + String.join(", ", after.failed());
+        gate.halt(current.get(), host, why);
+        log.accept("the pass failed holding a rollout slot: the rollout is halted (" + why + ")");
+      }
     } catch (IOException e) {
       log.accept("cannot report to the cluster: " + e.getMessage());
       return Outcome.UNREACHABLE;

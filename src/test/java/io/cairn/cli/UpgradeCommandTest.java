@@ -193,4 +193,54 @@ class UpgradeCommandTest {
     assertThat(watched.exit()).isZero();
     assertThat(watched.out()).contains("[########################################] 100%", "2/2 hosts on v2: converged");
   }
+
+  private Run hostPass(String host, String... more) {
+    List<String> args = new ArrayList<>(List.of("--hostname", host, "--role", "compute", "--version-file", dir.resolve("v-" + host).toString(),
+        "--lock-file", dir.resolve("lock-" + host).toString(), "--tests-dir", dir.resolve("tests-" + host).toString()));
+    args.addAll(List.of(more));
+    return pass(args.toArray(String[]::new));
+  }
+
+  @Test
+  void aRollingUpgradeTakesTurnsAndAFailedHostHaltsItUntilResumed() throws Exception {
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "trigger-update", "v2", "--max-unavailable", "1").exit()).isZero();
+    Path bad = Files.createDirectories(dir.resolve("tests-h1")).resolve("20-api");
+    Files.writeString(bad, "#!/bin/sh\necho api down\nexit 1\n");
+    Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(hostPass("h1").exit()).isEqualTo(1);  // fails holding the slot
+    Run halted = hostPass("h2");
+    assertThat(halted.exit()).isEqualTo(9);
+    assertThat(halted.out()).contains("rollout halted by h1: validation failing: 20-api");
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "status").out()).contains("rollout halted by h1");
+    Files.delete(bad);
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "resume").exit()).isZero();
+    Run queued = hostPass("h2");
+    assertThat(queued.exit()).isEqualTo(9);
+    assertThat(queued.out()).contains("all 1 slots of role compute are held by h1");
+    ran();
+    assertThat(hostPass("h1").exit()).isZero();  // still holds the slot: upgrades, converges, gives it back
+    assertThat(ran()).containsExactly("upgrade", "configure");
+    assertThat(hostPass("h2").exit()).isZero();
+    assertThat(hostPass("h3").exit()).isZero();
+    Run single = cairn("deploy", "-http-addr", httpAddr, "check_single_version", "-v", "v2");
+    assertThat(single.exit()).as(single.out()).isZero();
+
+    // Concurrent passes of three hosts with --max-unavailable 1: never two upgrading at once.
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "trigger-update", "v3", "--max-unavailable", "1").exit()).isZero();
+    Path active = Files.createDirectories(dir.resolve("active"));
+    Path seen = dir.resolve("seen");
+    List<java.util.concurrent.CompletableFuture<Void>> hosts = new ArrayList<>();
+    for (String h : List.of("h1", "h2", "h3")) {
+      String upgrade = "mkdir " + active.resolve(h) + "; ls " + active + " | wc -l >> " + seen + "; sleep 0.3; rmdir " + active.resolve(h);
+      hosts.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (hostPass(h, "--upgrade-cmd", upgrade).exit() != 0) {
+          if (System.nanoTime() > deadline) throw new AssertionError(h + " never converged");
+        }
+      }));
+    }
+    for (var f : hosts) f.get(90, java.util.concurrent.TimeUnit.SECONDS);
+    List<String> counts = Files.readAllLines(seen).stream().map(String::strip).toList();
+    assertThat(counts).hasSize(3).containsOnly("1");
+  }
 }
