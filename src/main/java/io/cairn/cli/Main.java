@@ -3,6 +3,7 @@ package io.cairn.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code: 0 ok, 1 error (one line on stderr), 2 usage. */
+  /** Runs a command line and returns its exit code: 0 ok, 1 an error or a usage error (one line on stderr). */
   public static int run(String... args) {
     return commandLine().execute(args);
   }
@@ -38,18 +39,50 @@ public final class Main implements Runnable {
     return cl.execute(args);
   }
 
-  private static CommandLine commandLine() {
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     // "@FILE" is a value in Consul's CLI (kv put KEY @FILE), never a picocli argument file.
     cl.setExpandAtFiles(false);
     // `cairn lock PREFIX sh -c '...'`: everything after the prefix is the child's, options included.
     cl.getSubcommands().get("lock").setStopAtPositional(true);
     cl.getSubcommands().get("watch").setStopAtPositional(true);
+    // Go's flags never cluster: -http-adr is an unknown flag, not -h with "ttp-adr" after it.
+    cl.setPosixClusteredShortOptionsAllowed(false);
+    addHelpFlags(cl);
+    cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     });
     return cl;
+  }
+
+  /** {@code -h}, {@code -help} and {@code --help} on every command of the tree: the usage on stdout, exit 0. */
+  private static void addHelpFlags(CommandLine cl) {
+    List<String> free = java.util.stream.Stream.of("-h", "-help", "--help").filter(n -> cl.getCommandSpec().findOption(n) == null).toList();
+    if (!free.isEmpty()) {  // picocli's own help command has -h already
+      cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder(free.toArray(String[]::new)).usageHelp(true)
+          .description("Show this help.").build());
+    }
+    for (CommandLine sub : new java.util.LinkedHashSet<>(cl.getSubcommands().values())) addHelpFlags(sub);
+  }
+
+  /**
+   * A command line that cannot be parsed: one line on stderr naming what was wrong (an unknown
+   * command or flag with the nearest correct spelling), exit 1, as consul's CLI exits.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().getFirst();
+      boolean flag = first.startsWith("-");
+      List<String> near = u.getSuggestions().stream().filter(x -> x.startsWith("-") == flag).toList();
+      msg = (flag ? "unknown flag " : cmd.getSubcommands().isEmpty() ? "unexpected argument " : "unknown command ") + first
+          + (near.isEmpty() ? "" : "; did you mean " + near.getFirst() + "?");
+    }
+    cmd.getErr().println("Error: " + msg + " (see " + cmd.getCommandSpec().qualifiedName() + " -h)");
+    return 1;
   }
 
   @Override

@@ -284,7 +284,7 @@ class CliTest {
 
   @Test
   void aMissingSubcommandIsAUsageError() {
-    assertThat(cairn("kv").exit()).isEqualTo(2);
+    assertThat(cairn("kv").exit()).isEqualTo(1);
   }
 
   @Test

@@ -45,4 +45,45 @@ class SmallCommandsTest {
     assertThat(fish.exit()).isEqualTo(1);
     assertThat(fish.err()).contains("Unsupported shell \"fish\"");
   }
+
+  /** Every command of the tree, as the words that name it. */
+  private static java.util.List<java.util.List<String>> commands(picocli.CommandLine cl, java.util.List<String> prefix) {
+    java.util.List<java.util.List<String>> out = new java.util.ArrayList<>();
+    out.add(prefix);
+    for (var e : cl.getSubcommands().entrySet()) {
+      if (!e.getKey().equals(e.getValue().getCommandName())) continue;  // an alias
+      java.util.List<String> p = new java.util.ArrayList<>(prefix);
+      p.add(e.getKey());
+      out.addAll(commands(e.getValue(), p));
+    }
+    return out;
+  }
+
+  @Test
+  void everyCommandTakesDashHDashHelpAndDoubleDashHelp() {
+    var all = commands(Main.commandLine(), java.util.List.of());
+    assertThat(all.size()).isGreaterThan(40);
+    for (var cmd : all) {
+      for (String flag : new String[] {"-h", "-help", "--help"}) {
+        java.util.List<String> args = new java.util.ArrayList<>(cmd);
+        args.add(flag);
+        Run r = cairn(args.toArray(String[]::new));
+        assertThat(r.exit()).as("%s: %s", args, r.err()).isZero();
+        assertThat(r.out()).as("%s", args).contains("Usage:");
+      }
+    }
+  }
+
+  @Test
+  void anUnknownCommandOrFlagIsOneLineNamingTheNearestSpelling() {
+    Run cmd = cairn("memebrs");
+    assertThat(cmd.exit()).isEqualTo(1);
+    assertThat(cmd.err().strip().lines()).singleElement().asString().contains("unknown command memebrs", "did you mean members?");
+    Run flag = cairn("members", "-http-adr", "x");
+    assertThat(flag.exit()).isEqualTo(1);
+    assertThat(flag.err().strip().lines()).singleElement().asString().contains("unknown flag -http-adr", "did you mean -http-addr?");
+    Run missing = cairn("kv");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err().strip().lines()).singleElement();
+  }
 }

@@ -128,7 +128,7 @@ class AgentProcessTest {
   @Test
   void badFlagValueIsAUsageError() throws Exception {
     AgentProcess.Result r = AgentProcess.run("agent", "-dev", "-http-port", "notaport");
-    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr()).contains("-http-port");
   }
 
