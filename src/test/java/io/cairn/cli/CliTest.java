@@ -383,4 +383,42 @@ class CliTest {
       return s.getLocalPort();
     }
   }
+
+  private static String httpGet(String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + httpAddr + path))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void eventFiresWithItsPayloadAndReservedNamesAndBadFiltersAreRefused() throws Exception {
+    Run fired = client("event", "-name", "deploy-web", "-service", "web", "v42");
+    assertOk(fired);
+    assertThat(fired.out()).startsWith("Event ID: ");
+    String id = fired.out().strip().substring("Event ID: ".length());
+    String listed = httpGet("/v1/event/list?name=deploy-web");
+    assertThat(listed).contains(id).contains("\"Payload\":\"" + java.util.Base64.getEncoder().encodeToString("v42".getBytes()) + "\"");
+    assertSingleErrorLine(client("event", "-name", "_internal"), "Error: ");
+    assertSingleErrorLine(client("event", "-name", "x", "-tag", "a"), "Error: Cannot provide tag filter without service filter.");
+    assertSingleErrorLine(client("event", "-name", "x", "-node", "("), "Error: Failed to compile -node filter regexp");
+    assertSingleErrorLine(client("event"), "Error: Event name must be specified");
+  }
+
+  @Test
+  void maintTakesAServiceOutOfAnswersListsItAndPutsItBack() throws Exception {
+    assertOk(client("services", "register", "-name", "mweb", "-id", "mweb-1", "-port", "9001"));
+    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
+    Run on = client("maint", "-enable", "-service", "mweb-1", "-reason", "upgrading");
+    assertOk(on);
+    assertThat(on.out().strip()).isEqualTo("Service entered maintenance mode: mweb-1");
+    assertThat(client("maint").out()).contains("Service:", "  ID:     mweb-1", "  Reason: upgrading");
+    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/mweb?passing")).isEqualTo("[]"));
+    assertThat(client("maint", "-disable", "-service", "mweb-1").out().strip()).isEqualTo("Service maintenance is now disabled: mweb-1");
+    assertThat(client("maint").out()).doesNotContain("mweb-1");
+    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
+    assertSingleErrorLine(client("maint", "-enable", "-disable"), "Error: Only one of -enable or -disable may be provided");
+    assertSingleErrorLine(client("maint", "-reason", "x"), "Error: Reason may only be provided with -enable");
+  }
 }
