@@ -22,6 +22,10 @@ final class KvPutCommand extends ClientCommand {
   @Option(names = "-modify-index", paramLabel = "N", description = "The ModifyIndex -cas expects.") Long modifyIndex;
   @Option(names = "-flags", paramLabel = "N", description = "Opaque unsigned integer stored with the value.") Long flags;
   @Option(names = "-base64", description = "VALUE is base64-encoded; decode it before writing.") boolean base64;
+  @Option(names = "-acquire", description = "Lock the key with -session (created if absent); exit 1 if another session holds it.")
+  boolean acquire;
+  @Option(names = "-release", description = "Give up -session's lock on the key.") boolean release;
+  @Option(names = "-session", paramLabel = "ID", description = "The session of -acquire or -release.") String session;
 
   @Override
   int run(ApiClient client) throws IOException {
@@ -29,8 +33,25 @@ final class KvPutCommand extends ClientCommand {
     if (k.isEmpty()) throw new ClientError("Missing KEY argument");
     if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
     if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
+    if (acquire && release) throw new ClientError("Cannot specify both -acquire and -release!");
+    if ((acquire || release) && (session == null || session.isEmpty())) {
+      throw new ClientError("Missing -session (required with -" + (acquire ? "acquire" : "release") + ")");
+    }
+    if (session != null && !acquire && !release) throw new ClientError("Cannot specify -session without -acquire or -release!");
+    if (cas && (acquire || release)) throw new ClientError("Cannot specify -cas with -acquire or -release!");
     byte[] data = data();
     Map<String, String> query = new LinkedHashMap<>();
+    if (acquire || release) {
+      query.put(acquire ? "acquire" : "release", session);
+      if (flags != null) query.put("flags", Long.toUnsignedString(flags));
+      JsonNode done = client.put(KvKeys.path(k), query, data);
+      if (done == null || !done.asBoolean()) {
+        err().println(acquire ? "Error! Did not acquire lock" : "Error! Did not release lock");
+        return 1;
+      }
+      out().println((acquire ? "Success! Lock acquired on: " : "Success! Lock released on: ") + k);
+      return 0;
+    }
     if (flags != null) query.put("flags", Long.toUnsignedString(flags));
     if (cas) query.put("cas", Long.toUnsignedString(modifyIndex));
     JsonNode written = client.put(KvKeys.path(k), query, data);

@@ -421,4 +421,23 @@ class CliTest {
     assertSingleErrorLine(client("maint", "-enable", "-disable"), "Error: Only one of -enable or -disable may be provided");
     assertSingleErrorLine(client("maint", "-reason", "x"), "Error: Reason may only be provided with -enable");
   }
+
+  @Test
+  void kvPutAcquiresAndReleasesWithASession() throws Exception {
+    String session = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://" + httpAddr + "/v1/session/create")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().replaceAll(".*\"ID\":\"([^\"]+)\".*", "$1").strip();
+    Run held = client("kv", "put", "-acquire", "-session", session, "locks/db", "me");
+    assertOk(held);
+    assertThat(held.out().strip()).isEqualTo("Success! Lock acquired on: locks/db");
+    assertThat(httpGet("/v1/kv/locks/db")).contains("\"Session\":\"" + session + "\"", "\"LockIndex\":1");
+    Run other = client("kv", "put", "-acquire", "-session", "00000000-0000-0000-0000-000000000000", "locks/db", "them");
+    assertThat(other.exit()).isEqualTo(1);
+    Run released = client("kv", "put", "-release", "-session", session, "locks/db");
+    assertOk(released);
+    assertThat(released.out().strip()).isEqualTo("Success! Lock released on: locks/db");
+    assertThat(httpGet("/v1/kv/locks/db")).doesNotContain("\"Session\"");
+    assertSingleErrorLine(client("kv", "put", "-acquire", "locks/db"), "Error: Missing -session");
+    assertSingleErrorLine(client("kv", "put", "-session", session, "locks/db", "x"), "Error: Cannot specify -session without");
+  }
 }
