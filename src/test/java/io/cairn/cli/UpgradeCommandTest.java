@@ -236,6 +236,11 @@ class UpgradeCommandTest {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (hostPass(h, "--upgrade-cmd", upgrade).exit() != 0) {
           if (System.nanoTime() > deadline) throw new AssertionError(h + " never converged");
+          try {
+            Thread.sleep(100);  // a retry's spacing, as cron's: the next pass, not a wait for a state
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
         }
       }));
     }
