@@ -390,17 +390,32 @@ class CliTest {
   }
 
   @Test
-  void eventFiresWithItsPayloadAndReservedNamesAndBadFiltersAreRefused() throws Exception {
-    Run fired = client("event", "-name", "deploy-web", "-service", "web", "v42");
+  void eventFiresWithItsPayloadAndFiltersAndTheAgentListsItWhenTheFiltersMatchIt() throws Exception {
+    assertOk(client("services", "register", "-name", "evsvc", "-id", "evsvc-1", "-tag", "blue", "-port", "9002"));
+    Run fired = client("event", "-name", "deploy-ev", "-node", "^" + NODE + "$", "-service", "^evsvc$", "-tag", "^blue$", "v42");
     assertOk(fired);
-    assertThat(fired.out()).startsWith("Event ID: ");
+    assertThat(fired.out()).matches("Event ID: [0-9a-f-]{36}\n");
     String id = fired.out().strip().substring("Event ID: ".length());
-    String listed = httpGet("/v1/event/list?name=deploy-web");
-    assertThat(listed).contains(id).contains("\"Payload\":\"" + java.util.Base64.getEncoder().encodeToString("v42".getBytes()) + "\"");
-    assertSingleErrorLine(client("event", "-name", "_internal"), "Error: ");
+    String listed = httpGet("/v1/event/list?name=deploy-ev");
+    assertThat(listed).contains("\"ID\":\"" + id + "\"", "\"NodeFilter\":\"^" + NODE + "$\"", "\"ServiceFilter\":\"^evsvc$\"",
+        "\"TagFilter\":\"^blue$\"", "\"Payload\":\"" + java.util.Base64.getEncoder().encodeToString("v42".getBytes()) + "\"");
+
+    // A filter that does not match this agent: the event is fired, but this agent does not list it.
+    Run elsewhere = client("event", "-name", "deploy-ev", "-service", "^nosuchservice$");
+    assertOk(elsewhere);
+    String otherId = elsewhere.out().strip().substring("Event ID: ".length());
+    assertThat(httpGet("/v1/event/list?name=deploy-ev")).contains(id).doesNotContain(otherId);
+  }
+
+  @Test
+  void eventRefusesReservedNamesBadFiltersAndATagWithoutAService() {
+    Run reserved = client("event", "-name", "_internal");
+    assertSingleErrorLine(reserved, "Error: ");
+    assertThat(reserved.err()).contains("_internal", "reserved");
     assertSingleErrorLine(client("event", "-name", "x", "-tag", "a"), "Error: Cannot provide tag filter without service filter.");
-    assertSingleErrorLine(client("event", "-name", "x", "-node", "("), "Error: Failed to compile -node filter regexp");
+    assertSingleErrorLine(client("event", "-name", "x", "-node", "("), "Error: Failed to compile node filter regexp: ");
     assertSingleErrorLine(client("event"), "Error: Event name must be specified");
+    assertSingleErrorLine(client("event", "-name", "x", "one", "two"), "Error: unexpected argument two");
   }
 
   @Test
