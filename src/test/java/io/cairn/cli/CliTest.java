@@ -421,20 +421,54 @@ class CliTest {
   @Test
   void maintTakesAServiceOutOfAnswersListsItAndPutsItBack() throws Exception {
     assertOk(client("services", "register", "-name", "mweb", "-id", "mweb-1", "-port", "9001"));
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
     Run on = client("maint", "-enable", "-service", "mweb-1", "-reason", "upgrading");
     assertOk(on);
-    assertThat(on.out().strip()).isEqualTo("Service entered maintenance mode: mweb-1");
-    assertThat(client("maint").out()).contains("Service:", "  ID:     mweb-1", "  Reason: upgrading");
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    assertThat(on.out()).isEqualTo("Service maintenance is now enabled for \"mweb-1\"\n");
+    assertThat(client("maint").out()).contains("Service:\n  ID:     mweb-1\n  Reason: upgrading\n\n");
+    assertThat(httpGet("/v1/agent/checks")).contains("\"_service_maintenance:mweb-1\"");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).isEqualTo("[]"));
-    assertThat(client("maint", "-disable", "-service", "mweb-1").out().strip()).isEqualTo("Service maintenance is now disabled: mweb-1");
+
+    Run off = client("maint", "-disable", "-service", "mweb-1");
+    assertOk(off);
+    assertThat(off.out()).isEqualTo("Service maintenance is now disabled for \"mweb-1\"\n");
     assertThat(client("maint").out()).doesNotContain("mweb-1");
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
+  }
+
+  @Test
+  void nodeMaintenanceTakesEveryServiceOfTheNodeOutOfAnswersUntilDisabled() throws Exception {
+    assertOk(client("services", "register", "-name", "nweb", "-id", "nweb-1", "-port", "9003"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/nweb?passing")).contains("nweb-1"));
+    try {
+      Run on = client("maint", "-enable");
+      assertOk(on);
+      assertThat(on.out()).isEqualTo("Node maintenance is now enabled\n");
+      assertThat(client("maint").out()).startsWith("Node:\n  Name:   " + NODE + "\n  Reason: Maintenance mode is enabled for this node");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(httpGet("/v1/health/service/nweb?passing")).isEqualTo("[]"));
+    } finally {
+      Run off = client("maint", "-disable");
+      assertOk(off);
+      assertThat(off.out()).isEqualTo("Node maintenance is now disabled\n");
+    }
+    assertThat(client("maint").out()).doesNotContain("Node:");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/nweb?passing")).contains("nweb-1"));
+  }
+
+  @Test
+  void maintRefusesConflictingFlagsAndAnUnknownService() {
     assertSingleErrorLine(client("maint", "-enable", "-disable"), "Error: Only one of -enable or -disable may be provided");
     assertSingleErrorLine(client("maint", "-reason", "x"), "Error: Reason may only be provided with -enable");
+    assertSingleErrorLine(client("maint", "-service", "x"), "Error: Service requires either -enable or -disable");
+    Run unknown = client("maint", "-enable", "-service", "no-such-service");
+    assertSingleErrorLine(unknown, "Error: ");
+    assertThat(unknown.err()).contains("no-such-service");
   }
 
   @Test
