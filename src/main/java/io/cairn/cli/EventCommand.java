@@ -22,8 +22,8 @@ final class EventCommand extends ClientCommand {
   int run(ApiClient client) {
     if (name == null || name.isEmpty()) throw new ClientError("Event name must be specified");
     if (name.startsWith("_")) throw new ClientError("Event name \"" + name + "\" is reserved: names starting with _ are for internal events");
-    if (tag != null && service == null) throw new ClientError("Cannot provide tag filter without service filter.");
-    for (String[] f : new String[][] {{"-node", node}, {"-service", service}, {"-tag", tag}}) {
+    // Consul's order and wording: each filter must compile, then a tag needs a service.
+    for (String[] f : new String[][] {{"node", node}, {"service", service}, {"tag", tag}}) {
       if (f[1] == null) continue;
       try {
         java.util.regex.Pattern.compile(f[1]);
@@ -31,6 +31,7 @@ final class EventCommand extends ClientCommand {
         throw new ClientError("Failed to compile " + f[0] + " filter regexp: " + e.getDescription());
       }
     }
+    if (tag != null && service == null) throw new ClientError("Cannot provide tag filter without service filter.");
     Map<String, String> q = new LinkedHashMap<>();
     if (node != null) q.put("node", node);
     if (service != null) q.put("service", service);

@@ -25,7 +25,10 @@ final class KvPutCommand extends ClientCommand {
   @Option(names = "-acquire", description = "Lock the key with -session (created if absent); exit 1 if another session holds it.")
   boolean acquire;
   @Option(names = "-release", description = "Give up -session's lock on the key.") boolean release;
-  @Option(names = "-session", paramLabel = "ID", description = "The session of -acquire or -release.") String session;
+  // Consul accepts -session on a plain put and writes without it (its client sends a session only to
+  // acquire or release); scripts written for it pass it so, and must not fail here.
+  @Option(names = "-session", paramLabel = "ID", description = "The session of -acquire or -release (ignored without them, as in Consul).")
+  String session;
 
   @Override
   int run(ApiClient client) throws IOException {
@@ -35,9 +38,8 @@ final class KvPutCommand extends ClientCommand {
     if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
     if (acquire && release) throw new ClientError("Cannot specify both -acquire and -release!");
     if ((acquire || release) && (session == null || session.isEmpty())) {
-      throw new ClientError("Missing -session (required with -" + (acquire ? "acquire" : "release") + ")");
+      throw new ClientError("Missing -session (required with -acquire and -release)");
     }
-    if (session != null && !acquire && !release) throw new ClientError("Cannot specify -session without -acquire or -release!");
     if (cas && (acquire || release)) throw new ClientError("Cannot specify -cas with -acquire or -release!");
     byte[] data = data();
     Map<String, String> query = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         WaitForCommand.class, RequireCommand.class, UpgradeCommand.class, EventCommand.class, MaintCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
     Logging.init();
     System.exit(run(args));
@@ -75,18 +77,27 @@ public final class Main implements Runnable {
     CommandLine cmd = e.getCommandLine();
     String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-      String first = u.getUnmatched().getFirst();
-      boolean flag = first.startsWith("-");
-      List<String> near = u.getSuggestions().stream().filter(x -> x.startsWith("-") == flag).toList();
-      msg = (flag ? "unknown flag " : cmd.getSubcommands().isEmpty() ? "unexpected argument " : "unknown command ") + first
-          + (near.isEmpty() ? "" : "; did you mean " + near.getFirst() + "?");
+      msg = unmatched(cmd, u.getUnmatched().getFirst());
     }
     cmd.getErr().println("Error: " + msg + " (see " + cmd.getCommandSpec().qualifiedName() + " -h)");
     return 1;
   }
 
+  /** What an argument no command or option took is: an unknown flag or command (with its nearest spelling), or one too many. */
+  private static String unmatched(CommandLine cmd, String arg) {
+    if (arg.startsWith("-") && arg.length() > 1) {
+      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;  // -http-adr=x names -http-adr
+      List<String> names = cmd.getCommandSpec().options().stream().flatMap(o -> java.util.Arrays.stream(o.names())).toList();
+      return "unknown flag " + flag + NearestName.among(flag, names).map(n -> "; did you mean " + n + "?").orElse("");
+    }
+    if (cmd.getSubcommands().isEmpty()) return "unexpected argument " + arg;
+    return "unknown command " + arg
+        + NearestName.among(arg, cmd.getSubcommands().keySet()).map(n -> "; did you mean " + n + "?").orElse("");
+  }
+
+  /** {@code cairn} alone: the usage, with the help flags, on the command line's own stdout. */
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 }

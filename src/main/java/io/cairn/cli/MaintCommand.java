@@ -31,14 +31,20 @@ final class MaintCommand extends ClientCommand {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("enable", Boolean.toString(enable));
     if (reason != null) q.put("reason", reason);
+    // Current consul maint's words ("… is now enabled/disabled"), the service ID quoted as Go's %q quotes it.
+    String state = enable ? "enabled" : "disabled";
     if (service == null) {
       client.put("/v1/agent/maintenance", q, null);
-      out().println(enable ? "Node entered maintenance mode" : "Node maintenance is now disabled");
+      out().println("Node maintenance is now " + state);
     } else {
       client.put("/v1/agent/service/maintenance/" + ApiClient.encodePath(service), q, null);
-      out().println((enable ? "Service entered maintenance mode: " : "Service maintenance is now disabled: ") + service);
+      out().println("Service maintenance is now " + state + " for " + quoted(service));
     }
     return 0;
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private int list(ApiClient client) {

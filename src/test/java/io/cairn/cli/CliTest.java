@@ -390,54 +390,160 @@ class CliTest {
   }
 
   @Test
-  void eventFiresWithItsPayloadAndReservedNamesAndBadFiltersAreRefused() throws Exception {
-    Run fired = client("event", "-name", "deploy-web", "-service", "web", "v42");
+  void eventFiresWithItsPayloadAndFiltersAndTheAgentListsItWhenTheFiltersMatchIt() throws Exception {
+    assertOk(client("services", "register", "-name", "evsvc", "-id", "evsvc-1", "-tag", "blue", "-port", "9002"));
+    Run fired = client("event", "-name", "deploy-ev", "-node", "^" + NODE + "$", "-service", "^evsvc$", "-tag", "^blue$", "v42");
     assertOk(fired);
-    assertThat(fired.out()).startsWith("Event ID: ");
+    assertThat(fired.out()).matches("Event ID: [0-9a-f-]{36}\n");
     String id = fired.out().strip().substring("Event ID: ".length());
-    String listed = httpGet("/v1/event/list?name=deploy-web");
-    assertThat(listed).contains(id).contains("\"Payload\":\"" + java.util.Base64.getEncoder().encodeToString("v42".getBytes()) + "\"");
-    assertSingleErrorLine(client("event", "-name", "_internal"), "Error: ");
+    String listed = httpGet("/v1/event/list?name=deploy-ev");
+    assertThat(listed).contains("\"ID\":\"" + id + "\"", "\"NodeFilter\":\"^" + NODE + "$\"", "\"ServiceFilter\":\"^evsvc$\"",
+        "\"TagFilter\":\"^blue$\"", "\"Payload\":\"" + java.util.Base64.getEncoder().encodeToString("v42".getBytes()) + "\"");
+
+    // A filter that does not match this agent: the event is fired, but this agent does not list it.
+    Run elsewhere = client("event", "-name", "deploy-ev", "-service", "^nosuchservice$");
+    assertOk(elsewhere);
+    String otherId = elsewhere.out().strip().substring("Event ID: ".length());
+    assertThat(httpGet("/v1/event/list?name=deploy-ev")).contains(id).doesNotContain(otherId);
+  }
+
+  @Test
+  void eventRefusesReservedNamesBadFiltersAndATagWithoutAService() {
+    Run reserved = client("event", "-name", "_internal");
+    assertSingleErrorLine(reserved, "Error: ");
+    assertThat(reserved.err()).contains("_internal", "reserved");
     assertSingleErrorLine(client("event", "-name", "x", "-tag", "a"), "Error: Cannot provide tag filter without service filter.");
-    assertSingleErrorLine(client("event", "-name", "x", "-node", "("), "Error: Failed to compile -node filter regexp");
+    assertSingleErrorLine(client("event", "-name", "x", "-node", "("), "Error: Failed to compile node filter regexp: ");
     assertSingleErrorLine(client("event"), "Error: Event name must be specified");
+    assertSingleErrorLine(client("event", "-name", "x", "one", "two"), "Error: unexpected argument two");
   }
 
   @Test
   void maintTakesAServiceOutOfAnswersListsItAndPutsItBack() throws Exception {
     assertOk(client("services", "register", "-name", "mweb", "-id", "mweb-1", "-port", "9001"));
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
     Run on = client("maint", "-enable", "-service", "mweb-1", "-reason", "upgrading");
     assertOk(on);
-    assertThat(on.out().strip()).isEqualTo("Service entered maintenance mode: mweb-1");
-    assertThat(client("maint").out()).contains("Service:", "  ID:     mweb-1", "  Reason: upgrading");
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    assertThat(on.out()).isEqualTo("Service maintenance is now enabled for \"mweb-1\"\n");
+    assertThat(client("maint").out()).contains("Service:\n  ID:     mweb-1\n  Reason: upgrading\n\n");
+    assertThat(httpGet("/v1/agent/checks")).contains("\"_service_maintenance:mweb-1\"");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).isEqualTo("[]"));
-    assertThat(client("maint", "-disable", "-service", "mweb-1").out().strip()).isEqualTo("Service maintenance is now disabled: mweb-1");
+
+    Run off = client("maint", "-disable", "-service", "mweb-1");
+    assertOk(off);
+    assertThat(off.out()).isEqualTo("Service maintenance is now disabled for \"mweb-1\"\n");
     assertThat(client("maint").out()).doesNotContain("mweb-1");
-    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(httpGet("/v1/health/service/mweb?passing")).contains("mweb-1"));
+  }
+
+  @Test
+  void nodeMaintenanceTakesEveryServiceOfTheNodeOutOfAnswersUntilDisabled() throws Exception {
+    assertOk(client("services", "register", "-name", "nweb", "-id", "nweb-1", "-port", "9003"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/nweb?passing")).contains("nweb-1"));
+    try {
+      Run on = client("maint", "-enable");
+      assertOk(on);
+      assertThat(on.out()).isEqualTo("Node maintenance is now enabled\n");
+      assertThat(client("maint").out()).startsWith("Node:\n  Name:   " + NODE + "\n  Reason: Maintenance mode is enabled for this node");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(httpGet("/v1/health/service/nweb?passing")).isEqualTo("[]"));
+    } finally {
+      Run off = client("maint", "-disable");
+      assertOk(off);
+      assertThat(off.out()).isEqualTo("Node maintenance is now disabled\n");
+    }
+    assertThat(client("maint").out()).doesNotContain("Node:");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(httpGet("/v1/health/service/nweb?passing")).contains("nweb-1"));
+  }
+
+  @Test
+  void maintRefusesConflictingFlagsAndAnUnknownService() {
     assertSingleErrorLine(client("maint", "-enable", "-disable"), "Error: Only one of -enable or -disable may be provided");
     assertSingleErrorLine(client("maint", "-reason", "x"), "Error: Reason may only be provided with -enable");
+    assertSingleErrorLine(client("maint", "-service", "x"), "Error: Service requires either -enable or -disable");
+    Run unknown = client("maint", "-enable", "-service", "no-such-service");
+    assertSingleErrorLine(unknown, "Error: ");
+    assertThat(unknown.err()).contains("no-such-service");
+  }
+
+  /** A new session on the test agent, by the HTTP API (the CLI has no session command). */
+  private static String newSession() throws Exception {
+    String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://" + httpAddr + "/v1/session/create")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String id = body.replaceAll("(?s).*\"ID\"\\s*:\\s*\"([^\"]+)\".*", "$1").strip();
+    assertThat(id).as("session create answered %s", body).matches("[0-9a-f-]{36}");
+    return id;
   }
 
   @Test
   void kvPutAcquiresAndReleasesWithASession() throws Exception {
-    String session = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://" + httpAddr + "/v1/session/create")).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().replaceAll(".*\"ID\":\"([^\"]+)\".*", "$1").strip();
+    String session = newSession();
+    String other = newSession();
     Run held = client("kv", "put", "-acquire", "-session", session, "locks/db", "me");
     assertOk(held);
-    assertThat(held.out().strip()).isEqualTo("Success! Lock acquired on: locks/db");
+    assertThat(held.out()).isEqualTo("Success! Lock acquired on: locks/db\n");
     assertThat(httpGet("/v1/kv/locks/db")).contains("\"Session\":\"" + session + "\"", "\"LockIndex\":1");
-    Run other = client("kv", "put", "-acquire", "-session", "00000000-0000-0000-0000-000000000000", "locks/db", "them");
-    assertThat(other.exit()).isEqualTo(1);
+
+    Run taken = client("kv", "put", "-acquire", "-session", other, "locks/db", "them");
+    assertThat(taken.exit()).isEqualTo(1);
+    assertThat(taken.errLines()).containsExactly("Error! Did not acquire lock");
+    Run notHolder = client("kv", "put", "-release", "-session", other, "locks/db");
+    assertThat(notHolder.exit()).isEqualTo(1);
+    assertThat(notHolder.errLines()).containsExactly("Error! Did not release lock");
+    assertThat(client("kv", "get", "locks/db").out()).isEqualTo("me\n");
+
     Run released = client("kv", "put", "-release", "-session", session, "locks/db");
     assertOk(released);
-    assertThat(released.out().strip()).isEqualTo("Success! Lock released on: locks/db");
+    assertThat(released.out()).isEqualTo("Success! Lock released on: locks/db\n");
     assertThat(httpGet("/v1/kv/locks/db")).doesNotContain("\"Session\"");
-    assertSingleErrorLine(client("kv", "put", "-acquire", "locks/db"), "Error: Missing -session");
-    assertSingleErrorLine(client("kv", "put", "-session", session, "locks/db", "x"), "Error: Cannot specify -session without");
+    assertOk(client("kv", "put", "-acquire", "-session", other, "locks/db", "them"));
+    assertThat(client("kv", "get", "locks/db").out()).isEqualTo("them\n");
+  }
+
+  @Test
+  void kvPutSessionRulesAreConsuls() throws Exception {
+    assertSingleErrorLine(client("kv", "put", "-acquire", "locks/rules"), "Error: Missing -session (required with -acquire and -release)");
+    assertSingleErrorLine(client("kv", "put", "-release", "locks/rules"), "Error: Missing -session (required with -acquire and -release)");
+    String session = newSession();
+    assertSingleErrorLine(client("kv", "put", "-acquire", "-release", "-session", session, "locks/rules"), "Error: Cannot specify both");
+    // Consul takes -session on a plain put and writes without a lock: so do we.
+    Run plain = client("kv", "put", "-session", session, "locks/rules", "x");
+    assertOk(plain);
+    assertThat(plain.out()).isEqualTo("Success! Data written to: locks/rules\n");
+    assertThat(httpGet("/v1/kv/locks/rules")).doesNotContain("\"Session\"");
+  }
+
+  @Test
+  void kvGetDetailedIsConsulsAlignedTableAndRecurseDetailedSeparatesEntriesByABlankLine() throws Exception {
+    String session = newSession();
+    assertOk(client("kv", "put", "-acquire", "-session", session, "dt/locked", "held"));
+    assertOk(client("kv", "put", "-flags", "7", "dt/plain", "p"));
+
+    List<String> locked = client("kv", "get", "-detailed", "dt/locked").outLines();
+    assertThat(locked).hasSize(7);
+    assertThat(locked.get(0)).matches("CreateIndex      [1-9][0-9]*");
+    assertThat(locked.subList(1, 4)).containsExactly("Flags            0", "Key              dt/locked", "LockIndex        1");
+    assertThat(locked.get(4)).matches("ModifyIndex      [1-9][0-9]*");
+    assertThat(locked.subList(5, 7)).containsExactly("Session          " + session, "Value            held");
+
+    List<String> both = client("kv", "get", "-recurse", "-detailed", "dt/").outLines();
+    assertThat(both).hasSize(15);
+    assertThat(both.get(2)).isEqualTo("Key              dt/locked");
+    assertThat(both.get(7)).isEmpty();
+    assertThat(both.subList(9, 15)).contains("Flags            7", "Key              dt/plain", "Session          -");
+    assertThat(both.get(14)).isEqualTo("Value            p");
+
+    assertThat(client("kv", "get", "-detailed", "-base64", "dt/plain").outLines()).last().isEqualTo("Value            cA==");
+    assertThat(client("kv", "get", "-recurse", "-base64", "dt/").outLines()).containsExactly("dt/locked:aGVsZA==", "dt/plain:cA==");
+    assertThat(client("kv", "get", "-keys").outLines()).contains("dt/");
+    assertThat(client("kv", "get", "-keys", "-separator", "l", "dt/").outLines()).containsExactly("dt/l", "dt/pl");
+    assertThat(client("kv", "get", "/dt/plain").out()).as("a leading slash is dropped").isEqualTo("p\n");
+    assertSingleErrorLine(client("kv", "get"), "Error: Missing KEY argument");
   }
 }
