@@ -12,11 +12,19 @@ import picocli.CommandLine.Option;
 @Command(name = "nodes", description = "Lists the nodes in the catalog.")
 final class CatalogNodesCommand extends ClientCommand {
   @Option(names = "-detailed", description = "Print full node IDs.") boolean detailed;
+  @Option(names = "-filter", paramLabel = "<expression>",
+      description = "Filter expression on the nodes (Consul's language; with -service, on the service's instances).") String filter;
+  @Option(names = "-service", paramLabel = "<name>", description = "Only the nodes providing this service.") String service;
 
   @Override
   int run(ApiClient client) {
     List<JsonNode> nodes = new ArrayList<>();
-    client.get("/v1/catalog/nodes", Map.of()).forEach(nodes::add);
+    Map<String, String> query = filter == null ? Map.of() : Map.of("filter", filter);
+    client.get(service == null ? "/v1/catalog/nodes" : "/v1/catalog/service/" + ApiClient.encode(service), query).forEach(nodes::add);
+    if (nodes.isEmpty()) {
+      err().println("No nodes match the given query - try expanding your search.");
+      return 0;
+    }
     nodes.sort(Comparator.comparing(n -> n.path("Node").asText()));
     Columns table = new Columns().row("Node", "ID", "Address", "DC");
     for (JsonNode n : nodes) {

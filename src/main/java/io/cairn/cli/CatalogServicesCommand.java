@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 @Command(name = "services", description = "Lists the services in the catalog.")
 final class CatalogServicesCommand extends ClientCommand {
   @Option(names = "-tags", description = "Also print each service's tags.") boolean tags;
+  @Option(names = "-filter", paramLabel = "<expression>",
+      description = "Filter expression on the service instances (Consul's language, its ServiceNode fields).") String filter;
 
   @Override
   int run(ApiClient client) {
     Map<String, List<String>> services = new TreeMap<>();
-    client.get("/v1/catalog/services", Map.of()).properties().forEach(e -> services.put(e.getKey(), strings(e.getValue())));
+    client.get("/v1/catalog/services", filter == null ? Map.<String, String>of() : Map.of("filter", filter)).properties().forEach(e -> services.put(e.getKey(), strings(e.getValue())));
     if (!tags) {
       services.keySet().forEach(out()::println);
       return 0;

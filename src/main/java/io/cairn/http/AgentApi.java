@@ -3,6 +3,7 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.checks.CheckDefinition;
+import io.cairn.http.filter.Filter;
 import io.cairn.local.UnknownCheckException;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.HealthCheck;
@@ -29,9 +30,9 @@ final class AgentApi {
     r.route("GET", "/v1/agent/self", (req, rest) -> Reply.json(self()));
     r.route("GET", "/v1/agent/members", (req, rest) -> members(req));
     r.route("GET", "/v1/agent/ready", (req, rest) -> ready());
-    r.route("GET", "/v1/agent/services", (req, rest) -> services());
+    r.route("GET", "/v1/agent/services", (req, rest) -> services(req));
     r.route("GET", "/v1/agent/service/", this::service);
-    r.route("GET", "/v1/agent/checks", (req, rest) -> checks());
+    r.route("GET", "/v1/agent/checks", (req, rest) -> checks(req));
     r.route("GET", "/v1/agent/health/service/id/", (req, id) -> localHealth(req, ctx.local().service(id)
         .map(List::of).orElseThrow(() -> ApiException.notFound("ServiceId " + id + " not found")), false));
     r.route("GET", "/v1/agent/health/service/name/", (req, name) -> {
@@ -147,15 +148,23 @@ final class AgentApi {
   }
 
   private Reply members(ApiRequest req) {
+    Filter expr = req.filter(FilterSchemas.MEMBER);
     ArrayNode out = Wire.array();
-    ctx.agent().members(req.flag("wan")).forEach(m -> out.add(member(m)));
+    ctx.agent().members(req.flag("wan")).forEach(m -> {
+      ObjectNode o = member(m);
+      if (expr == null || expr.matches(o)) out.add(o);
+    });
     return Reply.json(out);
   }
 
-  private Reply services() {
+  private Reply services(ApiRequest req) {
+    Filter expr = req.filter(FilterSchemas.AGENT_SERVICE);
     ObjectNode out = Wire.object();
     String dc = ctx.agent().self().datacenter();
-    ctx.local().services().forEach((id, s) -> out.set(id, Wire.agentService(s, dc, false)));
+    ctx.local().services().forEach((id, s) -> {
+      ObjectNode o = Wire.agentService(s, dc, false);
+      if (expr == null || expr.matches(o)) out.set(id, o);
+    });
     return Reply.json(out);
   }
 
@@ -204,9 +213,13 @@ final class AgentApi {
     return new Reply(code, reply.contentType(), null, reply.json(), null, reply.headers());
   }
 
-  private Reply checks() {
+  private Reply checks(ApiRequest req) {
+    Filter expr = req.filter(FilterSchemas.CHECK);
     ObjectNode out = Wire.object();
-    for (HealthCheck c : ctx.local().checks()) out.set(c.checkId(), Wire.check(c));
+    for (HealthCheck c : ctx.local().checks()) {
+      ObjectNode o = Wire.check(c);
+      if (expr == null || expr.matches(o)) out.set(c.checkId(), o);
+    }
     return Reply.json(out);
   }
 

@@ -4,6 +4,9 @@ import io.cairn.checks.GoDuration;
 import io.cairn.endpoints.Consistency;
 import io.cairn.endpoints.QueryOptions;
 import io.cairn.endpoints.WriteOptions;
+import io.cairn.http.filter.FieldType;
+import io.cairn.http.filter.Filter;
+import io.cairn.http.filter.FilterException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,7 @@ public final class ApiRequest {
   private final java.util.function.UnaryOperator<String> headers;
   private final RequestBody body;
   private final String rawPathAndQuery;
+  private boolean filterTaken;
 
   /** From the request line as received: the raw (still percent-encoded) path and query. */
   ApiRequest(String method, String rawPath, String rawQuery, java.util.function.UnaryOperator<String> headers,
@@ -105,11 +109,27 @@ public final class ApiRequest {
     return q == null ? "" : q;
   }
 
+  /**
+   * The {@code ?filter=} expression compiled against the items this endpoint lists, or null
+   * when there is none; a malformed one, or one naming a field the items lack, is a 400.
+   */
+  public Filter filter(FieldType items) {
+    filterTaken = true;
+    String expression = param("filter");
+    if (expression == null || expression.isBlank()) return null;
+    try {
+      return Filter.compile(expression, items);
+    } catch (FilterException e) {
+      throw ApiException.badRequest("Failed to create boolean expression evaluator: " + e.getMessage());
+    }
+  }
+
   public QueryOptions queryOptions() {
     String filter = param("filter");
     // Answering unfiltered would hand a client data it asked to exclude: refuse clearly instead.
-    if (filter != null && !filter.isBlank()) {
-      throw ApiException.badRequest("Filter expressions (?filter=) are not supported by Cairn yet; use ?tag= or ?node-meta=");
+    if (filter != null && !filter.isBlank() && !filterTaken) {
+      throw ApiException.badRequest("This endpoint takes no ?filter= expression (Consul filters catalog, health and agent "
+          + "listings only)");
     }
     boolean stale = flag("stale");
     boolean consistent = flag("consistent");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.endpoints.QueryResult;
+import io.cairn.http.filter.Filter;
 import io.cairn.endpoints.Query;
 import io.cairn.state.CheckStatus;
 import io.cairn.state.Command;
@@ -97,26 +98,37 @@ final class CatalogApi {
 
   private Reply nodes(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<Node>> r = ctx.cluster().read(req.queryOptions(), new Query.Nodes());
-    ArrayNode out = Wire.array();
-    for (Node n : r.value()) if (filters.matches(n)) out.add(Wire.node(n));
-    return Reply.json(out, r.meta());
+    Filter expr = req.filter(FilterSchemas.NODE);
+    return FilteredRead.serve(req, expr != null, opts -> {
+      QueryResult<List<Node>> r = ctx.cluster().read(opts, new Query.Nodes());
+      ArrayNode out = Wire.array();
+      for (Node n : r.value()) {
+        if (!filters.matches(n)) continue;
+        ObjectNode o = Wire.node(n);
+        if (expr == null || expr.matches(o)) out.add(o);
+      }
+      return Reply.json(out, r.meta());
+    });
   }
 
+  /** Service names and their tags; with node-meta or a filter, built from the instances that pass (Consul's ServiceNodes). */
   private Reply services(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
-    if (!filters.nodeMeta().isEmpty()) {
-      // Filtering by node meta needs the instances, not just the names.
-      QueryResult<List<NodeServices>> nodes = ctx.cluster().read(req.queryOptions(), new Query.NodesWithServices());
-      ObjectNode out = Wire.object();
-      for (NodeServices ns : nodes.value()) {
-        if (!filters.matches(ns.node())) continue;
-        ns.services().forEach(s -> {
-          ArrayNode tags = out.has(s.name()) ? (ArrayNode) out.get(s.name()) : out.putArray(s.name());
-          for (String t : s.tags()) if (!contains(tags, t)) tags.add(t);
-        });
-      }
-      return Reply.json(out, nodes.meta());
+    Filter expr = req.filter(FilterSchemas.SERVICE_NODE);
+    if (!filters.nodeMeta().isEmpty() || expr != null) {
+      return FilteredRead.serve(req, expr != null, opts -> {
+        QueryResult<List<NodeServices>> nodes = ctx.cluster().read(opts, new Query.NodesWithServices());
+        ObjectNode out = Wire.object();
+        for (NodeServices ns : nodes.value()) {
+          if (!filters.matches(ns.node())) continue;
+          for (ServiceInstance s : ns.services()) {
+            if (expr != null && !expr.matches(Wire.catalogService(ns.node(), s))) continue;
+            ArrayNode tags = out.has(s.name()) ? (ArrayNode) out.get(s.name()) : out.putArray(s.name());
+            for (String t : s.tags()) if (!contains(tags, t)) tags.add(t);
+          }
+        }
+        return Reply.json(out, nodes.meta());
+      });
     }
     QueryResult<Map<String, List<String>>> r = ctx.cluster().read(req.queryOptions(), new Query.Services());
     ObjectNode out = Wire.object();
@@ -131,38 +143,56 @@ final class CatalogApi {
 
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
-    QueryResult<List<ServiceEntry>> r = ctx.cluster().read(req.queryOptions(), new Query.ServiceEntries(name));
-    ArrayNode out = Wire.array();
-    for (ServiceEntry e : r.value()) {
-      if (filters.matches(e.node()) && filters.matches(e.service())) out.add(Wire.catalogService(e.node(), e.service()));
-    }
-    return Reply.json(out, r.meta());
+    Filter expr = req.filter(FilterSchemas.SERVICE_NODE);
+    return FilteredRead.serve(req, expr != null, opts -> {
+      QueryResult<List<ServiceEntry>> r = ctx.cluster().read(opts, new Query.ServiceEntries(name));
+      ArrayNode out = Wire.array();
+      for (ServiceEntry e : r.value()) {
+        if (!filters.matches(e.node()) || !filters.matches(e.service())) continue;
+        ObjectNode row = Wire.catalogService(e.node(), e.service());
+        if (expr == null || expr.matches(row)) out.add(row);
+      }
+      return Reply.json(out, r.meta());
+    });
   }
 
+  /** A node and its services (a filter picks among the services, as Consul's does). */
   private Reply node(ApiRequest req, String name) throws Exception {
-    QueryResult<Optional<NodeServices>> r = ctx.cluster().read(req.queryOptions(), new Query.NodeServicesOf(name));
-    if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
-    NodeServices ns = r.value().get();
-    ObjectNode out = Wire.object();
-    out.set("Node", Wire.node(ns.node()));
-    ObjectNode services = out.putObject("Services");
-    for (ServiceInstance s : ns.services()) services.set(s.id(), Wire.nodeService(s));
-    return Reply.json(out, r.meta());
+    Filter expr = req.filter(FilterSchemas.NODE_SERVICE);
+    return FilteredRead.serve(req, expr != null, opts -> {
+      QueryResult<Optional<NodeServices>> r = ctx.cluster().read(opts, new Query.NodeServicesOf(name));
+      if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
+      NodeServices ns = r.value().get();
+      ObjectNode out = Wire.object();
+      out.set("Node", Wire.node(ns.node()));
+      ObjectNode services = out.putObject("Services");
+      for (ServiceInstance s : ns.services()) {
+        ObjectNode o = Wire.nodeService(s);
+        if (expr == null || expr.matches(o)) services.set(s.id(), o);
+      }
+      return Reply.json(out, r.meta());
+    });
   }
 
   /** The same as a list (Consul's NodeServiceList); an unknown node is {Node: null, Services: null}. */
   private Reply nodeServiceList(ApiRequest req, String name) throws Exception {
     if (name.isEmpty()) throw ApiException.badRequest("Missing node name");
-    QueryResult<Optional<NodeServices>> r = ctx.cluster().read(req.queryOptions(), new Query.NodeServicesOf(name));
-    ObjectNode out = Wire.object();
-    if (r.value().isEmpty()) {
-      out.putNull("Node");
-      out.putNull("Services");
+    Filter expr = req.filter(FilterSchemas.NODE_SERVICE);
+    return FilteredRead.serve(req, expr != null, opts -> {
+      QueryResult<Optional<NodeServices>> r = ctx.cluster().read(opts, new Query.NodeServicesOf(name));
+      ObjectNode out = Wire.object();
+      if (r.value().isEmpty()) {
+        out.putNull("Node");
+        out.putNull("Services");
+        return Reply.json(out, r.meta());
+      }
+      out.set("Node", Wire.node(r.value().get().node()));
+      ArrayNode services = out.putArray("Services");
+      for (ServiceInstance s : r.value().get().services()) {
+        ObjectNode o = Wire.nodeService(s);
+        if (expr == null || expr.matches(o)) services.add(o);
+      }
       return Reply.json(out, r.meta());
-    }
-    out.set("Node", Wire.node(r.value().get().node()));
-    ArrayNode services = out.putArray("Services");
-    for (ServiceInstance s : r.value().get().services()) services.add(Wire.nodeService(s));
-    return Reply.json(out, r.meta());
+    });
   }
 }

@@ -238,6 +238,15 @@ class CliTest {
       assertThat(nodes.outLines().get(0)).matches("Node\\s+ID\\s+Address\\s+DC");
       assertThat(nodes.outLines()).anySatisfy(l -> assertThat(l).startsWith(NODE).contains("127.0.0.1").endsWith(DC));
     });
+    Run filtered = client("catalog", "nodes", "-filter", "Node == \"" + NODE + "\"");
+    assertOk(filtered);
+    assertThat(filtered.outLines()).hasSize(2);
+    Run none = client("catalog", "nodes", "-filter", "Meta.rack == nowhere");
+    assertThat(none.exit()).isZero();
+    assertThat(none.err()).contains("No nodes match the given query");
+    Run bad = client("catalog", "nodes", "-filter", "Nod == x");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("Selector \"Nod\" is not valid");
     Run dcs = client("catalog", "datacenters");
     assertOk(dcs);
     assertThat(dcs.outLines()).containsExactly(DC);

@@ -511,10 +511,11 @@ class HttpEdgeCasesTest {
   }
 
   @Test
-  void aFilterExpressionIsRefusedRatherThanIgnored() {
-    HttpResponse<String> r = get("/v1/catalog/services?filter=ServiceName%20%3D%3D%20web");
+  void aFilterIsRefusedWhereConsulTakesNoneAndAnEmptyOneIsNone() {
+    HttpResponse<String> r = get("/v1/session/list?filter=Name%20%3D%3D%20web");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("filter");
+    assertThat(get("/v1/catalog/services?filter=ServiceName%20%3D%3D%20web").statusCode()).isEqualTo(200);
     assertThat(get("/v1/catalog/services?filter=").statusCode()).isEqualTo(200);
   }
 }
