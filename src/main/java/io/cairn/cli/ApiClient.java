@@ -63,6 +63,29 @@ final class ApiClient {
     return json(send("DELETE", path, query, null, false).orElseThrow());
   }
 
+  /** A GET whose answer is a stream of lines (/v1/agent/monitor), each handed on as it arrives, until the agent ends it. */
+  void lines(String path, Map<String, String> query, java.util.function.Consumer<String> each) {
+    URI uri = URI.create(base + path + queryString(query));
+    HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
+    if (token != null && !token.isEmpty()) req.header("X-Consul-Token", token);
+    try {
+      HttpResponse<java.util.stream.Stream<String>> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+      if (resp.statusCode() < 200 || resp.statusCode() > 299) {
+        String text = String.join("\n", resp.body().toList()).strip();
+        throw new ClientError("Unexpected response code: " + resp.statusCode() + (text.isEmpty() ? "" : " (" + text + ")"));
+      }
+      try (java.util.stream.Stream<String> body = resp.body()) {
+        body.forEach(each);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+      throw new ClientError("GET " + uri + ": " + reason(io), io);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientError("GET " + uri + ": interrupted", e);
+    }
+  }
+
   private Optional<byte[]> send(String method, String path, Map<String, String> query, byte[] body, boolean missingIsEmpty) {
     URI uri = URI.create(base + path + queryString(query));
     HttpRequest.Builder req = HttpRequest.newBuilder(uri)

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.http.LogTap;
 import java.util.Locale;
 
 /**
@@ -27,16 +28,18 @@ final class Logging {
     set("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
   }
 
-  /** Applies the agent's -log-level; takes effect for loggers created afterwards. */
+  /**
+   * Applies the agent's -log-level; takes effect for loggers created afterwards. Cairn's own
+   * loggers log at DEBUG at least, into {@link LogTap}, which prints what the level lets
+   * through and hands the rest to {@code /v1/agent/monitor} readers that ask for it.
+   */
   static void setLevel(String level) {
-    String l = switch (level.toLowerCase(Locale.ROOT)) {
-      case "trace" -> "trace";
-      case "debug" -> "debug";
-      case "warn", "warning" -> "warn";
-      case "err", "error" -> "error";
-      default -> "info";
-    };
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
+    LogTap.Level parsed = LogTap.Level.parse(level);
+    LogTap.Level l = parsed == null ? LogTap.Level.INFO : parsed;
+    String name = l.name().toLowerCase(Locale.ROOT);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", name);
+    System.setProperty("org.slf4j.simpleLogger.log.io.cairn", l == LogTap.Level.TRACE ? "trace" : "debug");
+    LogTap.install(l);
   }
 
   private static void set(String key, String value) {

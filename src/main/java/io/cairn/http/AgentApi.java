@@ -30,6 +30,7 @@ final class AgentApi {
     r.route("GET", "/v1/agent/self", (req, rest) -> Reply.json(self()));
     r.route("GET", "/v1/agent/members", (req, rest) -> members(req));
     r.route("GET", "/v1/agent/ready", (req, rest) -> ready());
+    r.route("GET", "/v1/agent/monitor", (req, rest) -> LogMonitor.reply(req));
     r.route("GET", "/v1/agent/services", (req, rest) -> services(req));
     r.route("GET", "/v1/agent/service/", this::service);
     r.route("GET", "/v1/agent/checks", (req, rest) -> checks(req));

@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -161,12 +162,30 @@ public final class HttpApi implements AutoCloseable {
     }
     reply.headers().forEach(h::put);
     h.put(HttpHeader.VARY, "Accept-Encoding");
+    if (reply.streamer() != null) {
+      stream(request, response, callback, reply.streamer());
+      return;
+    }
     h.put(HttpHeader.CONTENT_LENGTH, body.length);
     if (body.length == 0 || request.getMethod().equals("HEAD")) {
       response.write(true, null, callback);
     } else {
       response.write(true, ByteBuffer.wrap(body), callback);
     }
+  }
+
+  /** Writes a streamed body with chunked encoding, on this (virtual) thread, until the streamer ends or the client leaves. */
+  private static void stream(Request request, Response response, Callback callback, Reply.Streamer streamer) {
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    try (java.io.OutputStream out = Content.Sink.asOutputStream(response)) {
+      streamer.stream(out, endPoint::isOpen);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // The client went away mid-stream: nothing to tell it.
+      LOG.debug("stream to {} ended: {}", request.getConnectionMetaData().getRemoteSocketAddress(), e.toString());
+    }
+    callback.succeeded();
   }
 
   /** Stops accepting and gives in-flight requests up to {@code graceSeconds} to finish. */

@@ -7,7 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a handler answers: status, body and, for reads, the meta that becomes X-Consul-* headers. */
-record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMeta meta, Map<String, String> headers) {
+record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMeta meta, Map<String, String> headers,
+             Streamer streamer) {
+  Reply(int status, String contentType, byte[] body, JsonNode json, QueryMeta meta, Map<String, String> headers) {
+    this(status, contentType, body, json, meta, headers, null);
+  }
+
+  /** A body written as it comes (/v1/agent/monitor): until the writer returns or the client is gone. */
+  interface Streamer {
+    void stream(java.io.OutputStream out, java.util.function.BooleanSupplier connected) throws Exception;
+  }
+
+  static Reply stream(String contentType, Streamer streamer) {
+    return new Reply(200, contentType, new byte[0], null, null, new LinkedHashMap<>(), streamer);
+  }
+
   static Reply json(JsonNode body, QueryMeta meta) {
     return new Reply(200, "application/json", null, body, meta, new LinkedHashMap<>());
   }
@@ -18,7 +32,7 @@ record Reply(int status, String contentType, byte[] body, JsonNode json, QueryMe
 
   /** The same answer with another status (a JSON body with a failure status, as /v1/agent/ready's 503). */
   Reply withStatus(int code) {
-    return new Reply(code, contentType, body, json, meta, headers);
+    return new Reply(code, contentType, body, json, meta, headers, streamer);
   }
 
   static Reply bool(boolean b) {

@@ -218,6 +218,7 @@ public final class LocalState implements CheckRunners.Listener {
       }
       record(c, new CheckResult(status, output));
     }
+    LOG.debug("ttl check updated check={} status={}", id, status.wireName());
     if (runners != null) runners.ttlRenewed(id);
   }
 

@@ -7,6 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,11 +77,56 @@ class AgentProcessTest {
           .allMatch(l -> l.contains("[WARN]"))
           .map(l -> l.substring(l.indexOf("config key"), l.indexOf(" has no effect")))
           .containsExactly("config key 'telemetry.disable_hostname'", "config key 'ports.grpc'", "config key 'ports.grpc_tls'");
+      monitorStreamsDebugLinesTheAgentDoesNotPrint(agent, port);
       agent.signal("TERM");
       assertThat(agent.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(agent.process.exitValue()).isZero();
       assertThat(pid).doesNotExist();
     }
+  }
+
+  /**
+   * /v1/agent/monitor at debug, on an agent at info: the stream carries the debug line of a TTL
+   * update, as hclog JSON with logjson, and the agent's own log does not.
+   */
+  private static void monitorStreamsDebugLinesTheAgentDoesNotPrint(AgentProcess agent, int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/agent/monitor?loglevel=loud")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Unknown log level: loud");
+    HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/agent/monitor?loglevel=debug&logjson"))
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) lines.add(l);
+      } catch (IOException ignored) {
+        // the test closed the stream
+      }
+    });
+    HttpRequest register = HttpRequest.newBuilder(URI.create(base + "/v1/agent/check/register"))
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"Name\":\"beat\",\"TTL\":\"60s\"}")).build();
+    assertThat(http.send(register, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    HttpRequest pass = HttpRequest.newBuilder(URI.create(base + "/v1/agent/check/pass/beat"))
+        .PUT(HttpRequest.BodyPublishers.noBody()).build();
+    String seen = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (seen == null && System.nanoTime() < deadline) {
+      // The monitor is registered when its response starts; a pass sent before that is not seen, so pass again.
+      assertThat(http.send(pass, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      for (String l; (l = lines.poll(500, TimeUnit.MILLISECONDS)) != null; ) {
+        if (l.contains("ttl check updated check=beat")) seen = l;
+      }
+    }
+    assertThat(seen).as("a debug line on the monitor").isNotNull();
+    JsonNode entry = new ObjectMapper().readTree(seen);
+    assertThat(entry.path("@level").asText()).isEqualTo("debug");
+    assertThat(entry.path("@module").asText()).isEqualTo("LocalState");
+    assertThat(entry.path("@timestamp").asText()).isNotEmpty();
+    assertThat(agent.logText()).doesNotContain("ttl check updated");
+    stream.body().close();
+    reader.interrupt();
   }
 
   /** Consul's leave_on_terminate defaults to true on a client: SIGTERM takes its node out of the catalog. */
