@@ -277,6 +277,11 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public boolean debugEnabled() {
+    return config.enableDebug();
+  }
+
+  @Override
   public boolean scriptChecksEnabled() {
     return config.enableScriptChecks();
   }
@@ -302,7 +307,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
-        config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches));
+        config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

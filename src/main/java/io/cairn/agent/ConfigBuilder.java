@@ -57,6 +57,8 @@ public final class ConfigBuilder {
   public String logLevel = "INFO";
   public String domain = "consul";
   public boolean enableScriptChecks;
+  /** Serves thread dumps and recent log lines under /debug/; unset means as -dev (on), as Consul's dev mode. */
+  public Boolean enableDebug;
   public boolean enableLocalScriptChecks;
   public Duration checkUpdateInterval = Duration.ofMinutes(5);
   public final Map<String, String> nodeMeta = new LinkedHashMap<>();
@@ -174,6 +176,7 @@ public final class ConfigBuilder {
     logLevel = orElse(f.text("log_level"), logLevel);
     domain = orElse(f.text("domain"), domain);
     enableScriptChecks = f.bool(enableScriptChecks, "enable_script_checks");
+    if (f.has("enable_debug")) enableDebug = f.bool(false, "enable_debug");
     enableLocalScriptChecks = f.bool(enableLocalScriptChecks, "enable_local_script_checks");
     Duration cui = f.duration("check_update_interval");
     if (cui != null) checkUpdateInterval = cui;
@@ -287,7 +290,8 @@ public final class ConfigBuilder {
         enableLocalScriptChecks, checkUpdateInterval, Map.copyOf(nodeMeta), List.copyOf(services), List.copyOf(checks),
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
-        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches));
+        orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
+        enableDebug == null ? dev : enableDebug);
   }
 
   /**

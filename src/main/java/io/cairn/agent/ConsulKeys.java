@@ -38,7 +38,7 @@ final class ConsulKeys {
     List<KeyRule> t = new ArrayList<>();
     // Acted on.
     honoured(t, "datacenter", "node_name", "node_id", "data_dir", "bind_addr", "advertise_addr", "client_addr",
-        "server", "bootstrap", "bootstrap_expect", "log_level", "domain", "alt_domain", "recursors", "node_meta",
+        "server", "bootstrap", "bootstrap_expect", "log_level", "enable_debug", "domain", "alt_domain", "recursors", "node_meta",
         "enable_script_checks", "enable_local_script_checks", "check_update_interval", "retry_join", "start_join",
         "retry_interval", "retry_max", "raft_snapshot_threshold", "leave_on_terminate", "skip_leave_on_interrupt",
         "pid_file", "service", "services", "check", "checks", "watches");
@@ -99,7 +99,6 @@ final class ConsulKeys {
     t.add(noEffectUnless("disable_remote_exec", KeyRule::isTrue, "no remote exec"));
     t.add(noEffectUnless("disable_host_node_id", KeyRule::isTrue, "node IDs are random, kept in data_dir"));
     t.add(noEffectUnless("disable_coordinates", KeyRule::isTrue, "no network coordinates"));
-    t.add(noEffectUnless("enable_debug", KeyRule::isFalse, "no /debug/pprof"));
     t.add(noEffectUnless("raft_protocol", KeyRule.is(3), "Raft protocol 3 only"));
     noEffect(t, "one RPC protocol", "protocol");
     noEffect(t, RAFT, "raft_snapshot_interval", "raft_trailing_logs", "raft_boltdb", "performance.raft_multiplier");

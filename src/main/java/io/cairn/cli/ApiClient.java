@@ -65,25 +65,40 @@ final class ApiClient {
 
   /** A GET whose answer is a stream of lines (/v1/agent/monitor), each handed on as it arrives, until the agent ends it. */
   void lines(String path, Map<String, String> query, java.util.function.Consumer<String> each) {
+    try (java.io.BufferedReader r = new java.io.BufferedReader(
+        new java.io.InputStreamReader(stream(path, query), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) each.accept(line);
+    } catch (IOException e) {
+      throw new ClientError("GET " + base + path + ": " + reason(e), e);
+    }
+  }
+
+  /** A GET's answer as a stream, once its status says 2xx; the caller closes it (which ends a stream that does not end). */
+  java.io.InputStream stream(String path, Map<String, String> query) {
     URI uri = URI.create(base + path + queryString(query));
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
     if (token != null && !token.isEmpty()) req.header("X-Consul-Token", token);
     try {
-      HttpResponse<java.util.stream.Stream<String>> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+      HttpResponse<java.io.InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       if (resp.statusCode() < 200 || resp.statusCode() > 299) {
-        String text = String.join("\n", resp.body().toList()).strip();
+        String text;
+        try (java.io.InputStream in = resp.body()) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
         throw new ClientError("Unexpected response code: " + resp.statusCode() + (text.isEmpty() ? "" : " (" + text + ")"));
       }
-      try (java.util.stream.Stream<String> body = resp.body()) {
-        body.forEach(each);
-      }
-    } catch (IOException | java.io.UncheckedIOException e) {
-      IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
-      throw new ClientError("GET " + uri + ": " + reason(io), io);
+      return resp.body();
+    } catch (IOException e) {
+      throw new ClientError("GET " + uri + ": " + reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientError("GET " + uri + ": interrupted", e);
     }
+  }
+
+  /** The text answer of a GET (a thread dump, log lines). */
+  String text(String path, Map<String, String> query) {
+    return new String(send("GET", path, query, null, false).orElseThrow(), StandardCharsets.UTF_8);
   }
 
   private Optional<byte[]> send(String method, String path, Map<String, String> query, byte[] body, boolean missingIsEmpty) {

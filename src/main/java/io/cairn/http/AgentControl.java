@@ -31,6 +31,9 @@ public interface AgentControl {
 
   boolean scriptChecksEnabled();
 
+  /** Whether /debug/ serves thread dumps and recent log lines (enable_debug; on with -dev). */
+  boolean debugEnabled();
+
   void reload() throws Exception;
 
   void leave();

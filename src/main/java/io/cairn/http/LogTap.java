@@ -46,6 +46,9 @@ public final class LogTap extends OutputStream {
   private volatile Level level;
   private final List<Monitor> monitors = new CopyOnWriteArrayList<>();
   private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+  /** The last lines at any level, for {@code /debug/log} and {@code cairn debug}. */
+  private static final int RECENT = 1000;
+  private final java.util.ArrayDeque<Line> recent = new java.util.ArrayDeque<>(RECENT);
   private Level entryLevel = Level.INFO;
   private boolean entryShown = true;
 
@@ -72,6 +75,11 @@ public final class LogTap extends OutputStream {
 
   public Level level() {
     return level;
+  }
+
+  /** The last lines written, oldest first (up to 1,000, at every level down to DEBUG). */
+  public synchronized List<Line> recent() {
+    return List.copyOf(recent);
   }
 
   /** A reader of lines at or above {@code min}, holding at most {@code capacity} unread. */
@@ -151,6 +159,8 @@ public final class LogTap extends OutputStream {
       entryShown = l.ordinal() >= level.ordinal();
     }
     Line line = new Line(entryLevel, text);
+    if (recent.size() == RECENT) recent.removeFirst();
+    recent.addLast(line);
     if (entryShown) target.println(text);
     for (Monitor m : monitors) m.offer(line);
   }

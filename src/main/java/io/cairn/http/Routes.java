@@ -7,6 +7,7 @@ final class Routes {
   static Router build(ApiContext ctx) {
     Router r = new Router();
     new AgentApi(ctx).register(r);
+    new DebugApi(ctx).register(r);
     new MetricsApi(ctx).register(r);
     new KvApi(ctx).register(r);
     new CatalogApi(ctx).register(r);

@@ -252,6 +252,23 @@ class CliTest {
     assertThat(dcs.outLines()).containsExactly(DC);
   }
 
+  /** The archive holds the agent, its members, each interval's metrics and thread dump, the log and an index; tar reads it. */
+  @Test
+  void debugWritesAnArchiveTarReads(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("bundle");
+    Run r = client("debug", "-duration", "1s", "-interval", "1s", "-output", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Saved debug archive: " + out + ".tar.gz");
+    Process tar = new ProcessBuilder("tar", "tzf", out + ".tar.gz").redirectErrorStream(true).start();
+    List<String> entries = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    assertThat(tar.waitFor()).isZero();
+    assertThat(entries).contains("bundle/agent.json", "bundle/members.json", "bundle/index.json")
+        .anyMatch(e -> e.endsWith("/metrics.json")).anyMatch(e -> e.endsWith("/threads.txt"));
+    assertThat(out).doesNotExist();
+    assertSingleErrorLine(client("debug", "-duration", "1s", "-interval", "0s"), "Error: -interval must be at least 1s");
+    assertSingleErrorLine(client("debug", "-capture", "heap"), "Error: Unknown -capture target \"heap\"");
+  }
+
   @Test
   void membersShowsTheNodeAliveAsAServer() {
     Run r = client("members");
