@@ -13,6 +13,8 @@ import io.cairn.endpoints.RemoteCluster;
 import io.cairn.endpoints.ServerCatalogPort;
 import io.cairn.http.AgentControl;
 import io.cairn.http.ApiContext;
+import io.cairn.http.Federation;
+import io.cairn.http.Forwarded;
 import io.cairn.http.ApiException;
 import io.cairn.http.Definitions;
 import io.cairn.http.HttpApi;
@@ -66,6 +68,8 @@ public final class Agent implements AgentControl, AutoCloseable {
   private AntiEntropy antiEntropy;
   private HttpApi http;
   private RemoteCatalogView remoteView;
+  private final io.cairn.rpc.RpcClient rpc = new io.cairn.rpc.RpcClient();
+  private OtherDatacenterViews otherViews;
   private DnsServer dns;
   private final AgentWatches watches = new AgentWatches();
 
@@ -98,7 +102,6 @@ public final class Agent implements AgentControl, AutoCloseable {
 
   /** Stage 1: this agent's part in the cluster: a server's store, endpoints and Raft, or a client's server list. */
   private void startCluster() throws Exception {
-    RpcClient rpc = new RpcClient();
     if (config.server()) {
       store = new StateStore();
       endpoints = new Endpoints(store, config.datacenter(), rpc);
@@ -126,7 +129,14 @@ public final class Agent implements AgentControl, AutoCloseable {
   /** Stage 3: the HTTP API; on a client agent it reaches the cluster through a server, typed. */
   private void startHttp() throws Exception {
     Cluster cluster = server != null ? endpoints : new RemoteCluster(client.servers(), config.datacenter());
-    http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()), new ApiContext(cluster, local, this));
+    Federation federation = server == null ? AgentFederation.client(client.servers())
+        : server.wan() == null ? Federation.alone(config.datacenter()) : AgentFederation.server(server.wan(), rpc);
+    http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()), new ApiContext(cluster, local, this, federation));
+    if (server != null && server.rpcServer() != null) {
+      HttpApi api = http;
+      // From a client agent of this datacenter (may go on to another) or from another datacenter's server (may not).
+      server.rpcServer().register("/rpc/http", Forwarded.Request.class, (req, forwarded) -> api.serveForwarded(req, !forwarded));
+    }
     http.start();
   }
 
@@ -135,8 +145,17 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (config.dnsPort() < 0) return;
     if (client != null) remoteView = new RemoteCatalogView(client.servers());
     CatalogView view = server != null ? CatalogView.of(store) : remoteView;
+    if (client != null) {
+      Federation f = AgentFederation.client(client.servers());
+      otherViews = new OtherDatacenterViews(client.servers(), f::datacenters, true);
+    } else if (server.wan() != null) {
+      io.cairn.membership.WanPool wan = server.wan();
+      otherViews = new OtherDatacenterViews(new io.cairn.membership.ServerList(List.of(config.rpcAddress()), rpc),
+          wan::datacenters, false);
+    }
+    java.util.function.Function<String, CatalogView> elsewhere = otherViews == null ? dc -> null : otherViews;
     dns = new DnsServer(new InetSocketAddress(config.dnsAddr(), config.dnsPort()),
-        new DnsHandler(config.dns(), view, config.datacenter()));
+        new DnsHandler(config.dns(), view, config.datacenter(), elsewhere));
     dns.start();
   }
 
@@ -222,6 +241,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   @Override
   public List<Member> members(boolean wan) {
     AgentConfig c = config;
+    if (wan) return wanMembers();
     List<io.cairn.membership.Member> known;
     try {
       known = server != null ? server.members() : client.members();
@@ -307,7 +327,8 @@ public final class Agent implements AgentControl, AutoCloseable {
         b.logLevel, config.domain(), config.enableScriptChecks() || b.enableScriptChecks,
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
-        config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug());
+        config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
+        config.retryJoinWan());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does
@@ -341,8 +362,14 @@ public final class Agent implements AgentControl, AutoCloseable {
    */
   @Override
   public void join(String address, boolean wan) {
-    if (wan) throw new IllegalArgumentException("joining over the WAN comes with multiple datacenters");
     String target = ServerInfo.withServerPort(address);
+    if (wan) {
+      io.cairn.membership.WanPool pool = server == null ? null : server.wan();
+      if (pool == null) throw new IllegalArgumentException("Only servers join over the WAN (this is " + (server == null ? "a client agent" : "a -dev server") + ")");
+      if (!pool.join(target)) throw new ApiException(500, "Failed to join " + target + ": it did not answer");
+      LOG.info("join -wan {}: joined", target);
+      return;
+    }
     try {
       int n = server != null ? server.join(target) : client.join(target);
       LOG.info("join {}: it knows {} servers", target, n);
@@ -351,9 +378,30 @@ public final class Agent implements AgentControl, AutoCloseable {
     }
   }
 
+  /** The servers of every datacenter as {@code <node>.<dc>}; none on a client agent, which is in no WAN pool. */
+  private List<Member> wanMembers() {
+    io.cairn.membership.WanPool pool = server == null ? null : server.wan();
+    if (pool == null) return server == null ? List.of() : List.of(selfMember(true));
+    List<Member> out = new java.util.ArrayList<>();
+    for (io.cairn.membership.WanPool.Server s : pool.members()) {
+      String addr = s.rpcAddress();
+      int colon = addr.lastIndexOf(':');
+      Map<String, String> tags = new java.util.LinkedHashMap<>();
+      tags.put("dc", s.datacenter());
+      tags.put("role", "consul");
+      tags.put("port", addr.substring(colon + 1));
+      tags.put("vsn", "2");
+      out.add(new Member(s.name() + "." + s.datacenter(), addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)),
+          tags, io.cairn.membership.WanPool.statusCode(s.state())));
+    }
+    return out;
+  }
+
   /** Consul's force-leave, through the leader: an unknown node is an error, as there. */
   @Override
   public void forceLeave(String node, boolean prune) {
+    io.cairn.membership.WanPool pool = server == null ? null : server.wan();
+    if (pool != null && node.contains(".") && pool.forceLeave(node, prune)) return;
     boolean known;
     try {
       known = server != null ? server.forceLeave(node, prune) : client.forceLeave(node, prune);
@@ -374,6 +422,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (http != null) http.close(2);
     if (dns != null) dns.close();
     if (remoteView != null) remoteView.close();
+    if (otherViews != null) otherViews.close();
     if (antiEntropy != null) antiEntropy.close();
     if (runners != null) runners.close();
     if (server != null) server.close();

@@ -65,6 +65,8 @@ public final class ConfigBuilder {
   public final List<Definitions.ServiceDefinition> services = new ArrayList<>();
   public final List<CheckDefinition> checks = new ArrayList<>();
   public final List<String> retryJoin = new ArrayList<>();
+  /** Other datacenters' servers (their RPC address) to federate with. */
+  public final List<String> retryJoinWan = new ArrayList<>();
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
@@ -188,6 +190,10 @@ public final class ConfigBuilder {
       List<String> rj = f.strings(key);
       if (rj != null) retryJoin.addAll(rj);
     }
+    for (String key : List.of("retry_join_wan", "start_join_wan")) {
+      List<String> rj = f.strings(key);
+      if (rj != null) retryJoinWan.addAll(rj);
+    }
     Duration ri = f.duration("retry_interval");
     if (ri != null) retryInterval = ri;
     retryMax = f.integer(retryMax, "retry_max");
@@ -258,6 +264,10 @@ public final class ConfigBuilder {
     if (!server && (bootstrap || bootstrapExpect > 0)) throw new ConfigException("bootstrap requires server mode (-server)");
     if (!dev && server && dataDir == null) throw new ConfigException("data_dir is required for a server (-data-dir)");
     if (retryInterval.isZero() || retryInterval.isNegative()) throw new ConfigException("retry_interval must be positive");
+    if (datacenter != null && !datacenter.matches("[a-z0-9_-]+")) {
+      throw new ConfigException("datacenter \"" + datacenter + "\" is invalid (-datacenter): use lower-case letters, digits, '-' and '_'");
+    }
+    if (!retryJoinWan.isEmpty() && !server) throw new ConfigException("retry_join_wan (-retry-join-wan) needs server mode: only servers federate");
     // Consul turns its HTTP API off with -1; Cairn's CLI and clients need it.
     if (httpPort < 0) throw new ConfigException("ports.http must be a port: Cairn cannot run without its HTTP API");
     checkAddress("bind_addr", bindAddr);
@@ -291,7 +301,7 @@ public final class ConfigBuilder {
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
-        enableDebug == null ? dev : enableDebug);
+        enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList());
   }
 
   /**

@@ -41,6 +41,8 @@ final class ServerMode implements AutoCloseable {
   private static final Duration DISCOVERY_REFRESH = Duration.ofSeconds(10);
   private final RpcServer rpcServer;
   private final Heartbeats heartbeats;
+  /** The servers of every datacenter; null on a -dev server, which has no RPC port. */
+  private final io.cairn.membership.WanPool wan;
   private volatile Thread ticker;
   private volatile Thread registrar;
   private final RpcClient rpc;
@@ -67,12 +69,33 @@ final class ServerMode implements AutoCloseable {
     this.heartbeats = new Heartbeats(serverPort(endpoints, () -> raft), rpc, config.nodeFailureTimeout(), System::nanoTime);
     rpcServer = config.dev() ? null  // a lone dev server has nobody to talk to
         : new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
+    wan = rpcServer == null ? null : new io.cairn.membership.WanPool(config.nodeName(), config.datacenter(),
+        config.rpcAddress(), config.retryJoinWan(), rpc, this::localServerAddresses, System::nanoTime);
     try {
       if (rpcServer != null) {
         EndpointRoutes.register(rpcServer, endpoints);
         cluster.register(rpcServer);
         heartbeats.register(rpcServer);
+        wan.register(rpcServer);
+        endpoints.federate(new Endpoints.OtherDatacenters() {
+          @Override
+          public boolean knows(String dc) {
+            return wan.knows(dc);
+          }
+
+          @Override
+          public List<String> alive(String dc) {
+            return wan.alive(dc);
+          }
+
+          @Override
+          public void failed(String address) {
+            wan.failed(address);
+          }
+        });
+        rpcServer.register("/rpc/wan-datacenters", Object.class, (none, fwd) -> wan.datacenters());
         rpcServer.start();
+        wan.start();
       }
       ticker = Thread.ofVirtual().name("liveness").start(this::livenessLoop);
       if (discovery != null && !config.dev()) registrar = Thread.ofVirtual().name("discovery").start(this::registerLoop);
@@ -221,6 +244,18 @@ final class ServerMode implements AutoCloseable {
     return rpcServer;
   }
 
+  /** Every datacenter's servers, or null on a -dev server. */
+  io.cairn.membership.WanPool wan() {
+    return wan;
+  }
+
+  /** This datacenter's servers (RPC addresses), for the WAN pool to share what it learns with them. */
+  private List<String> localServerAddresses() {
+    RaftNode r = raft;
+    if (r == null) return List.of();
+    return r.peers().stream().map(p -> p.rpcAddress()).toList();
+  }
+
   /** Says at once, then every {@link #DISCOVERY_REFRESH}, that this server is under its discovery token. */
   private void registerLoop() {
     boolean registered = false;
@@ -263,6 +298,7 @@ final class ServerMode implements AutoCloseable {
   void leaveCluster() {
     if (config.dev()) return;
     leaving = true;
+    if (wan != null) wan.leave();
     try {
       heartbeats.leave(beat(), false);
     } catch (IOException | RuntimeException e) {
@@ -277,6 +313,7 @@ final class ServerMode implements AutoCloseable {
     if (starter != null) starter.interrupt();
     if (ticker != null) ticker.interrupt();
     if (registrar != null) registrar.interrupt();
+    if (wan != null) wan.close();
     if (rpcServer != null) rpcServer.close();
     if (raft != null) {
       try {

@@ -39,6 +39,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-domain", paramLabel = "DOMAIN") String domain;
   @Option(names = "-recursor", paramLabel = "ADDR") List<String> recursors = new ArrayList<>();
   @Option(names = {"-join", "-retry-join"}, paramLabel = "ADDR") List<String> join = new ArrayList<>();
+  @Option(names = {"-join-wan", "-retry-join-wan"}, paramLabel = "ADDR",
+      description = "A server of another datacenter (its RPC address) to federate with; repeatable.")
+  List<String> joinWan = new ArrayList<>();
   @Option(names = "-discovery", paramLabel = "URL", description = "A discovery token: http(s)://host[:port]/<token> or dns:<name>.")
   String discovery;
   @Option(names = "-node-meta", paramLabel = "KEY:VALUE") List<String> nodeMeta = new ArrayList<>();
@@ -132,6 +135,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     if (node != null) b.nodeName = node;
     if (nodeId != null) b.nodeId = nodeId;
     if (datacenter != null) b.datacenter = datacenter;
+    b.retryJoinWan.addAll(joinWan);
     if (dataDir != null) b.dataDir = dataDir;
     if (bind != null) b.bindAddr = bind;
     if (advertise != null) b.advertiseAddr = advertise;

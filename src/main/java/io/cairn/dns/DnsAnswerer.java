@@ -37,11 +37,23 @@ final class DnsAnswerer {
   private final DnsConfig config;
   private final CatalogView catalog;
   private final String datacenter;
+  /** Another datacenter's catalog by name; null for one nobody knows (NXDOMAIN, as Consul's). */
+  private final java.util.function.Function<String, CatalogView> elsewhere;
 
   DnsAnswerer(DnsConfig config, CatalogView catalog, String datacenter) {
+    this(config, catalog, datacenter, dc -> null);
+  }
+
+  DnsAnswerer(DnsConfig config, CatalogView catalog, String datacenter, java.util.function.Function<String, CatalogView> elsewhere) {
     this.config = config;
     this.catalog = catalog;
     this.datacenter = datacenter.toLowerCase(java.util.Locale.ROOT);
+    this.elsewhere = elsewhere;
+  }
+
+  /** The catalog a name's datacenter label points at: ours, another's, or null for an unknown one. */
+  private CatalogView view(String dc) {
+    return localDc(dc) ? catalog : elsewhere.apply(dc);
   }
 
   /** Which of our domains a lowercase, dot-terminated name is in; null when none. */
@@ -91,8 +103,10 @@ final class DnsAnswerer {
   }
 
   private DnsAnswer service(Name qname, int qtype, ConsulName.Service s, String domain) throws TextParseException {
-    List<ServiceEntry> healthy = localDc(s.datacenter()) ? healthy(s) : List.of();
+    CatalogView view = view(s.datacenter());
+    List<ServiceEntry> healthy = view == null ? List.of() : healthy(s, view);
     if (healthy.isEmpty()) return nxdomain(domain);
+    String dc = localDc(s.datacenter()) ? datacenter : s.datacenter();
     long ttl = config.serviceTtlSeconds(s.service());
     boolean srv = qtype == Type.SRV || (s.rfc2782() && qtype == Type.ANY);
     List<Record> answers = new ArrayList<>();
@@ -100,7 +114,7 @@ final class DnsAnswerer {
     for (ServiceEntry e : healthy) {
       String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
       if (srv) {
-        srvRecords(qname, e, address, ttl, domain, answers, additional);
+        srvRecords(qname, e, address, ttl, domain, dc, answers, additional);
       } else {
         addressRecord(qname, qtype, address, ttl).ifPresent(answers::add);
       }
@@ -109,9 +123,9 @@ final class DnsAnswerer {
   }
 
   /** The instances to answer with: passing (or warning, unless only_passing), of the tag, shuffled, at most a_record_limit. */
-  private List<ServiceEntry> healthy(ConsulName.Service s) {
+  private List<ServiceEntry> healthy(ConsulName.Service s, CatalogView view) {
     List<ServiceEntry> healthy = new ArrayList<>();
-    for (ServiceEntry e : catalog.serviceEntries(s.service())) {
+    for (ServiceEntry e : view.serviceEntries(s.service())) {
       if (s.tag() != null && e.service().tags().stream().noneMatch(t -> t.equalsIgnoreCase(s.tag()))) continue;
       CheckStatus st = e.aggregate();
       if (st == CheckStatus.CRITICAL || (config.onlyPassing() && st == CheckStatus.WARNING)) continue;
@@ -123,14 +137,14 @@ final class DnsAnswerer {
   }
 
   /** One SRV record, and the A/AAAA of its target in {@code additional} when the address is an IP. */
-  private void srvRecords(Name qname, ServiceEntry e, String address, long ttl, String domain,
+  private void srvRecords(Name qname, ServiceEntry e, String address, long ttl, String domain, String dc,
                           List<Record> answers, List<Record> additional) throws TextParseException {
     Optional<InetAddress> ip = literal(address);
     Name target;
     if (ip.isPresent()) {
       boolean own = e.service().address().isEmpty();
-      target = own ? Name.fromString(label(e.node().name()) + ".node." + datacenter + "." + domain)
-          : Name.fromString(HexFormat.of().formatHex(ip.get().getAddress()) + ".addr." + datacenter + "." + domain);
+      target = own ? Name.fromString(label(e.node().name()) + ".node." + dc + "." + domain)
+          : Name.fromString(HexFormat.of().formatHex(ip.get().getAddress()) + ".addr." + dc + "." + domain);
     } else {
       target = Name.fromString(address.endsWith(".") ? address : address + ".");
     }
@@ -157,7 +171,8 @@ final class DnsAnswerer {
   }
 
   private DnsAnswer node(Name qname, int qtype, ConsulName.NodeName n, String domain) throws TextParseException {
-    Optional<Node> node = localDc(n.datacenter()) ? findNode(n.node()) : Optional.empty();
+    CatalogView view = view(n.datacenter());
+    Optional<Node> node = view == null ? Optional.empty() : findNode(n.node(), view);
     if (node.isEmpty()) return nxdomain(domain);
     long ttl = config.nodeTtl().toSeconds();
     List<Record> answers = new ArrayList<>();
@@ -171,10 +186,10 @@ final class DnsAnswerer {
   }
 
   /** Node names match case-insensitively, as DNS names do. */
-  private Optional<Node> findNode(String lowerName) {
-    Optional<Node> exact = catalog.node(lowerName);
+  private Optional<Node> findNode(String lowerName, CatalogView view) {
+    Optional<Node> exact = view.node(lowerName);
     if (exact.isPresent()) return exact;
-    return catalog.nodes().stream().filter(n -> n.name().equalsIgnoreCase(lowerName)).findFirst();
+    return view.nodes().stream().filter(n -> n.name().equalsIgnoreCase(lowerName)).findFirst();
   }
 
   private DnsAnswer addr(Name qname, int qtype, ConsulName.Addr a, String domain) {

@@ -52,8 +52,17 @@ public final class DnsHandler {
   private final Recursor recursor;
 
   public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter) {
-    this.fromMemory = new DnsAnswerer(config, catalog.heldOnly(), datacenter);
-    this.fetching = new DnsAnswerer(config, catalog, datacenter);
+    this(config, catalog, datacenter, dc -> null);
+  }
+
+  /** With {@code elsewhere}: other datacenters' catalogs by name (null for an unknown one). */
+  public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter,
+                    java.util.function.Function<String, CatalogView> elsewhere) {
+    this.fromMemory = new DnsAnswerer(config, catalog.heldOnly(), datacenter, dc -> {
+      CatalogView v = elsewhere.apply(dc);
+      return v == null ? null : v.heldOnly();
+    });
+    this.fetching = new DnsAnswerer(config, catalog, datacenter, elsewhere);
     this.recursor = new Recursor(config.recursors(), config.recursorTimeout());
   }
 

@@ -77,6 +77,11 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     this.cluster = new RemoteCluster(servers, "");
   }
 
+  /** Another datacenter's catalog, read through these servers (which send the reads on). */
+  public RemoteCatalogView(ServerList servers, String datacenter) {
+    this.cluster = RemoteCluster.readsOf(servers, datacenter);
+  }
+
   /**
    * The lookup as a typed read through a server ({@code /rpc/read}, as every client agent read):
    * stale, as DNS answers by default; blocking past {@code minIndex} when given.

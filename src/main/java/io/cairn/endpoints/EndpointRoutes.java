@@ -17,7 +17,13 @@ public final class EndpointRoutes {
     rpc.register("/rpc/apply", Command.class, endpoints::applyForwarded);
     rpc.register("/rpc/apply-batch", WriteForwarder.Batch.class, (batch, fwd) -> endpoints.applyForwardedBatch(batch));
     rpc.register("/rpc/readindex", Object.class, (none, fwd) -> endpoints.leaderReadIndex());
-    rpc.register("/rpc/read", RemoteCluster.ReadRequest.class, (req, fwd) -> read(endpoints, req));
+    rpc.register("/rpc/read", RemoteCluster.ReadRequest.class, (req, fwd) -> {
+      String dc = req.datacenter();
+      if (dc == null || dc.isEmpty() || dc.equals(endpoints.datacenter())) return read(endpoints, req);
+      // Another datacenter's: from a client agent of this one, sent on once; never further.
+      if (fwd) throw new UnknownDatacenterException(dc);
+      return endpoints.readElsewhere(dc, req);
+    });
     rpc.register("/rpc/raft-status", Object.class, (none, fwd) -> endpoints.raft());
     rpc.register("/rpc/node", ClientCatalogPort.NodeQuery.class, (q, fwd) -> nodeCatalog(endpoints, q.node()));
     rpc.register("/rpc/session-renew", Endpoints.RenewRequest.class, (req, fwd) -> endpoints.renewOnLeader(req));

@@ -32,14 +32,27 @@ public final class RemoteCluster implements Cluster {
 
   private final ServerList servers;
   private final String datacenter;
+  /** The datacenter reads are for: empty for the servers' own, else one they forward to. */
+  private final String target;
 
   public RemoteCluster(ServerList servers, String datacenter) {
+    this(servers, datacenter, "");
+  }
+
+  /** Reads of another datacenter's state, through these servers (which forward them); writes are not for this. */
+  public static RemoteCluster readsOf(ServerList servers, String targetDatacenter) {
+    return new RemoteCluster(servers, "", targetDatacenter);
+  }
+
+  private RemoteCluster(ServerList servers, String datacenter, String target) {
     this.servers = servers;
     this.datacenter = datacenter;
+    this.target = target;
   }
 
   /** Body of /rpc/read: the read and how to serve it. */
-  public record ReadRequest(Query<?> query, Consistency consistency, long minIndex, long maxWaitMillis, String token) {}
+  public record ReadRequest(Query<?> query, Consistency consistency, long minIndex, long maxWaitMillis, String token,
+                            String datacenter) {}
 
   /** Answer of /rpc/read: the value as it travels, and the read's meta. */
   public record ReadAnswer(JsonNode value, QueryMeta meta) {}
@@ -66,7 +79,7 @@ public final class RemoteCluster implements Cluster {
     checkDatacenter(opts.datacenter());
     Duration wait = opts.minIndex() > 0 ? (opts.maxWait() == null ? QueryOptions.DEFAULT_WAIT : opts.maxWait()) : Duration.ZERO;
     ReadRequest req = new ReadRequest(query, opts.consistency(), opts.minIndex(), opts.maxWait() == null ? 0 : opts.maxWait().toMillis(),
-        opts.token());
+        opts.token(), target);
     ReadAnswer a = call("/rpc/read", req, ReadAnswer.class, wait.plus(READ_MARGIN));
     Object wire = a.value() == null || a.value().isNull() ? null : JSON.convertValue(a.value(), JSON.constructType(query.wireType()));
     return new QueryResult<>(query.fromWire(wire), a.meta());
@@ -116,7 +129,7 @@ public final class RemoteCluster implements Cluster {
 
   /** A server answered with a failure, or none could be reached: a 500 with the reason. */
   public static final class RemoteFailure extends RuntimeException {
-    RemoteFailure(String message) {
+    public RemoteFailure(String message) {
       super(message);
     }
   }

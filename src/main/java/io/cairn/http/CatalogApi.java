@@ -31,7 +31,7 @@ final class CatalogApi {
   void register(Router r) {
     r.route("PUT", "/v1/catalog/register", (req, rest) -> write(req, registration(req)));
     r.route("PUT", "/v1/catalog/deregister", (req, rest) -> write(req, deregistration(req)));
-    r.route("GET", "/v1/catalog/datacenters", (req, rest) -> Reply.json(Wire.strings(ctx.cluster().datacenters())));
+    r.route("GET", "/v1/catalog/datacenters", (req, rest) -> Reply.json(Wire.strings(ctx.federation().datacenters())));
     r.route("GET", "/v1/catalog/nodes", this::nodes);
     r.route("GET", "/v1/catalog/services", this::services);
     r.route("GET", "/v1/catalog/service/", this::service);

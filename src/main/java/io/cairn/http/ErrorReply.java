@@ -30,6 +30,7 @@ final class ErrorReply {
       case UnknownCheckException u -> Reply.text(404, u.getMessage());
       case NoLeaderException n -> Reply.text(500, n.getMessage());
       case UnknownDatacenterException u -> Reply.text(500, u.getMessage());
+      case Federation.Unreachable u -> Reply.text(500, u.getMessage());
       default -> unexpected(e, request);
     };
   }

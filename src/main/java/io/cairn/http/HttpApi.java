@@ -38,9 +38,14 @@ public final class HttpApi implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final Router router;
+  private final ApiContext context;
+  /** Beyond a forwarded blocking read's own wait: the remote server's jitter and the answer's transfer. */
+  private static final java.time.Duration FORWARD_MARGIN = java.time.Duration.ofSeconds(30);
+  private static final int FORWARD_MAX_BODY = 64 * 1024 * 1024;
 
   public HttpApi(InetSocketAddress address, ApiContext context) {
     this.router = Routes.build(context);
+    this.context = context;
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("http");
     pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
@@ -113,8 +118,7 @@ public final class HttpApi implements AutoCloseable {
     try {
       api = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
           name -> request.getHeaders().get(name), body(request));
-      Router.Match m = router.find(api.method(), api.path());
-      reply = m.handler().handle(api, m.rest());
+      reply = dispatch(api, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply = Reply.text(503, "agent is shutting down");
@@ -131,6 +135,74 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
+   * Routes a request: one for another datacenter ({@code ?dc=}) goes there, unless it is
+   * about this agent ({@code /v1/agent/}) or lists datacenters; everything else is served here.
+   */
+  private Reply dispatch(ApiRequest api, boolean mayForward) throws Exception {
+    String dc = api.param("dc");
+    if (dc != null && !dc.isEmpty() && !dc.equals(context.cluster().datacenter()) && forwardable(api.path())) {
+      if (!mayForward) throw new io.cairn.endpoints.UnknownDatacenterException(dc);
+      return forward(api, dc);
+    }
+    Router.Match m = router.find(api.method(), api.path());
+    return m.handler().handle(api, m.rest());
+  }
+
+  private static boolean forwardable(String path) {
+    return path.startsWith("/v1/") && !path.startsWith("/v1/agent/") && !path.equals("/v1/catalog/datacenters")
+        && !path.equals("/v1/coordinate/datacenters");
+  }
+
+  private Reply forward(ApiRequest api, String dc) {
+    byte[] body = api.method().equals("GET") || api.method().equals("HEAD") ? new byte[0]
+        : api.body(FORWARD_MAX_BODY, "Request body too large");
+    java.time.Duration timeout = FORWARD_MARGIN;
+    if (api.longParam("index", 0) > 0) {
+      timeout = io.cairn.endpoints.BlockingQuery.effectiveWait(api.queryOptions().maxWait()).plus(FORWARD_MARGIN);
+    }
+    Forwarded.Answer a = context.federation().forward(dc, new Forwarded.Request(api.method(), api.rawPathAndQuery(),
+        api.token(), body), timeout);
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(a.headers());
+    String type = headers.remove("Content-Type");
+    headers.remove("Content-Length");
+    headers.remove("Vary");
+    return new Reply(a.status(), type, a.body(), null, null, headers);
+  }
+
+  /**
+   * Serves a request another agent forwarded here ({@code /rpc/http}): as if it had arrived on
+   * this agent's HTTP port. With {@code mayForward} (it came from a client agent of this
+   * datacenter) a request for another datacenter goes on there; a request that already crossed
+   * once is not sent on again.
+   */
+  public Forwarded.Answer serveForwarded(Forwarded.Request r, boolean mayForward) {
+    String raw = r.rawPathAndQuery();
+    int q = raw.indexOf('?');
+    String token = r.token() == null ? "" : r.token();
+    ApiRequest api = new ApiRequest(r.method(), q < 0 ? raw : raw.substring(0, q), q < 0 ? null : raw.substring(q + 1),
+        name -> name.equalsIgnoreCase("X-Consul-Token") && !token.isEmpty() ? token : null,
+        RequestBody.of(r.body() == null ? new byte[0] : r.body()));
+    Reply reply;
+    try {
+      reply = dispatch(api, mayForward);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply = Reply.text(503, "agent is shutting down");
+    } catch (Exception | StackOverflowError e) {
+      reply = ErrorReply.of(e, r.method() + " " + raw);
+    }
+    if (reply.streamer() != null) reply = Reply.text(400, "a streamed answer cannot be forwarded");
+    Rendered out;
+    try {
+      out = render(api, reply);
+    } catch (IOException e) {
+      byte[] text = ErrorText.oneLine(500, "rendering the answer: " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
+      out = new Rendered(500, java.util.Map.of("Content-Type", "text/plain; charset=utf-8"), text);
+    }
+    return new Forwarded.Answer(out.status(), out.headers(), out.body());
+  }
+
+  /**
    * The request's body, read with a short idle timeout on the connection: long enough for a
    * client sending at any sane rate, short enough that a stalled body does not hold it for the
    * 11 minutes a blocking query may need.
@@ -142,17 +214,18 @@ public final class HttpApi implements AutoCloseable {
         () -> endPoint.setIdleTimeout(RequestBody.IDLE_SECONDS * 1000L), () -> endPoint.setIdleTimeout(usual));
   }
 
-  private static void write(Request request, Response response, Callback callback, ApiRequest api, Reply reply)
-      throws IOException {
-    HttpFields.Mutable h = response.getHeaders();
+  /** An answer as bytes: status, headers (Content-Type included) and body. */
+  private record Rendered(int status, java.util.Map<String, String> headers, byte[] body) {}
+
+  private static Rendered render(ApiRequest api, Reply reply) throws IOException {
     byte[] body = reply.body();
     if (reply.json() != null) {
       boolean pretty = api != null && api.flag("pretty");
       body = pretty ? Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply.json())
           : Wire.JSON.writeValueAsBytes(reply.json());
     }
-    response.setStatus(reply.status());
-    if (reply.contentType() != null) h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+    if (reply.contentType() != null) h.put("Content-Type", reply.contentType());
     QueryMeta meta = reply.meta();
     if (meta != null) {
       h.put("X-Consul-Index", Long.toString(Math.max(1, meta.index())));
@@ -160,12 +233,25 @@ public final class HttpApi implements AutoCloseable {
       h.put("X-Consul-LastContact", Long.toString(meta.lastContactMillis()));
       h.put("X-Consul-Effective-Consistency", "leader");
     }
-    reply.headers().forEach(h::put);
-    h.put(HttpHeader.VARY, "Accept-Encoding");
+    h.putAll(reply.headers());
+    return new Rendered(reply.status(), h, body == null ? new byte[0] : body);
+  }
+
+  private static void write(Request request, Response response, Callback callback, ApiRequest api, Reply reply)
+      throws IOException {
+    HttpFields.Mutable h = response.getHeaders();
     if (reply.streamer() != null) {
+      response.setStatus(reply.status());
+      if (reply.contentType() != null) h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+      reply.headers().forEach(h::put);
       stream(request, response, callback, reply.streamer());
       return;
     }
+    Rendered out = render(api, reply);
+    response.setStatus(out.status());
+    out.headers().forEach(h::put);
+    h.put(HttpHeader.VARY, "Accept-Encoding");
+    byte[] body = out.body();
     h.put(HttpHeader.CONTENT_LENGTH, body.length);
     if (body.length == 0 || request.getMethod().equals("HEAD")) {
       response.write(true, null, callback);
