@@ -129,8 +129,15 @@ public final class Agent implements AgentControl, AutoCloseable {
   /** Stage 3: the HTTP API; on a client agent it reaches the cluster through a server, typed. */
   private void startHttp() throws Exception {
     Cluster cluster = server != null ? endpoints : new RemoteCluster(client.servers(), config.datacenter());
-    Federation federation = server == null ? AgentFederation.client(client.servers())
-        : server.wan() == null ? Federation.alone(config.datacenter()) : AgentFederation.server(server.wan(), rpc);
+    if (client != null) {
+      otherViews = new OtherDatacenterViews(client.servers(), AgentFederation.client(client.servers(), null)::datacenters, true);
+    } else if (server.wan() != null) {
+      io.cairn.membership.WanPool wan = server.wan();
+      otherViews = new OtherDatacenterViews(new io.cairn.membership.ServerList(List.of(config.rpcAddress()), rpc),
+          wan::datacenters, false);
+    }
+    Federation federation = server == null ? AgentFederation.client(client.servers(), otherViews)
+        : server.wan() == null ? Federation.alone(config.datacenter()) : AgentFederation.server(server.wan(), rpc, otherViews);
     http = new HttpApi(new InetSocketAddress(config.httpAddr(), config.httpPort()), new ApiContext(cluster, local, this, federation));
     if (server != null && server.rpcServer() != null) {
       HttpApi api = http;
@@ -145,17 +152,15 @@ public final class Agent implements AgentControl, AutoCloseable {
     if (config.dnsPort() < 0) return;
     if (client != null) remoteView = new RemoteCatalogView(client.servers());
     CatalogView view = server != null ? CatalogView.of(store) : remoteView;
-    if (client != null) {
-      Federation f = AgentFederation.client(client.servers());
-      otherViews = new OtherDatacenterViews(client.servers(), f::datacenters, true);
-    } else if (server.wan() != null) {
-      io.cairn.membership.WanPool wan = server.wan();
-      otherViews = new OtherDatacenterViews(new io.cairn.membership.ServerList(List.of(config.rpcAddress()), rpc),
-          wan::datacenters, false);
-    }
     java.util.function.Function<String, CatalogView> elsewhere = otherViews == null ? dc -> null : otherViews;
     dns = new DnsServer(new InetSocketAddress(config.dnsAddr(), config.dnsPort()),
-        new DnsHandler(config.dns(), view, config.datacenter(), elsewhere));
+        new DnsHandler(config.dns(), view, config.datacenter(), elsewhere, () -> {
+          try {
+            return http.federationDatacenters();
+          } catch (RuntimeException e) {
+            return List.of(config.datacenter());
+          }
+        }));
     dns.start();
   }
 

@@ -16,9 +16,20 @@ import java.util.List;
 final class AgentFederation {
   private AgentFederation() {}
 
+  private static List<io.cairn.state.ServiceEntry> entries(OtherDatacenterViews views, String dc, String service) {
+    io.cairn.dns.CatalogView v = views == null ? null : views.apply(dc);
+    if (v == null) throw new UnknownDatacenterException(dc);
+    return v.serviceEntries(service);
+  }
+
   /** A server: to a live server of the datacenter, nearest first; one that fails is marked failed and the next tried. */
-  static Federation server(WanPool wan, RpcClient rpc) {
+  static Federation server(WanPool wan, RpcClient rpc, OtherDatacenterViews views) {
     return new Federation() {
+      @Override
+      public List<io.cairn.state.ServiceEntry> serviceEntries(String dc, String service) {
+        return entries(views, dc, service);
+      }
+
       @Override
       public List<String> datacenters() {
         return wan.datacenters();
@@ -43,8 +54,13 @@ final class AgentFederation {
   }
 
   /** A client agent: its servers answer the list and send requests on. */
-  static Federation client(ServerList servers) {
+  static Federation client(ServerList servers, OtherDatacenterViews views) {
     return new Federation() {
+      @Override
+      public List<io.cairn.state.ServiceEntry> serviceEntries(String dc, String service) {
+        return entries(views, dc, service);
+      }
+
       @Override
       public List<String> datacenters() {
         try {

@@ -19,7 +19,7 @@ final class ConsulKeys {
 
   static final List<KeyRule> ALL = table();
 
-  private static final String NO_WAN = "no WAN federation";
+  private static final String NO_WAN = "no Serf WAN: datacenters federate over the server RPC port (docs/federation.md)";
   private static final String NO_GOSSIP = "no gossip; a node fails after node_failure_timeout";
   private static final String NO_ACL = "no ACLs";
   private static final String NO_TLS = "no TLS";

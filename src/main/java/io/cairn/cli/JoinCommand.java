@@ -12,7 +12,7 @@ final class JoinCommand extends ClientCommand {
   @Parameters(arity = "1..*", paramLabel = "address", description = "Server addresses (host or host:port; port 8300 by default).")
   List<String> addresses;
 
-  @Option(names = "-wan", description = "Join over the WAN (multiple datacenters; not yet available).")
+  @Option(names = "-wan", description = "Join another datacenter's server over the WAN (servers only).")
   boolean wan;
 
   @Override

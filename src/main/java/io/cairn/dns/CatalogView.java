@@ -25,6 +25,9 @@ public interface CatalogView {
 
   long index();
 
+  /** The prepared queries stored in this view's datacenter. */
+  List<io.cairn.state.PreparedQuery> preparedQueries();
+
   /**
    * This view, restricted to what it holds in memory: a read it would have to fetch (a client
    * agent's first lookup of a name, a server round trip) throws {@link NotHeld} instead of
@@ -68,6 +71,11 @@ public interface CatalogView {
       @Override
       public long index() {
         return store.lastIndex();
+      }
+
+      @Override
+      public List<io.cairn.state.PreparedQuery> preparedQueries() {
+        return store.queries(new WatchSet()).value();
       }
     };
   }

@@ -45,11 +45,20 @@ final class DnsAnswerer {
   }
 
   DnsAnswerer(DnsConfig config, CatalogView catalog, String datacenter, java.util.function.Function<String, CatalogView> elsewhere) {
+    this(config, catalog, datacenter, elsewhere, () -> List.of(datacenter));
+  }
+
+  /** {@code datacenters}: every datacenter known, this one first, then by round trip (a prepared query's NearestN). */
+  DnsAnswerer(DnsConfig config, CatalogView catalog, String datacenter, java.util.function.Function<String, CatalogView> elsewhere,
+              java.util.function.Supplier<List<String>> datacenters) {
     this.config = config;
     this.catalog = catalog;
     this.datacenter = datacenter.toLowerCase(java.util.Locale.ROOT);
     this.elsewhere = elsewhere;
+    this.datacenters = datacenters;
   }
+
+  private final java.util.function.Supplier<List<String>> datacenters;
 
   /** The catalog a name's datacenter label points at: ours, another's, or null for an unknown one. */
   private CatalogView view(String dc) {
@@ -93,7 +102,7 @@ final class DnsAnswerer {
       case ConsulName.Service s -> service(qname, qtype, s, domain);
       case ConsulName.NodeName n -> node(qname, qtype, n, domain);
       case ConsulName.Addr a -> addr(qname, qtype, a, domain);
-      case ConsulName.PreparedQuery q -> nxdomain(domain);
+      case ConsulName.PreparedQuery q -> preparedQuery(qname, qtype, q, domain);
       case ConsulName.Apex x -> apex(qname, qtype, domain);
     };
   }
@@ -115,6 +124,41 @@ final class DnsAnswerer {
       String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
       if (srv) {
         srvRecords(qname, e, address, ttl, domain, dc, answers, additional);
+      } else {
+        addressRecord(qname, qtype, address, ttl).ifPresent(answers::add);
+      }
+    }
+    return answers.isEmpty() ? nodata(domain) : DnsAnswer.records(answers, additional);
+  }
+
+  /**
+   * {@code <name>.query[.<dc>]}: the prepared query by ID or name (templates included) stored in
+   * that datacenter, run there, failing over as it says; answered as a service lookup, with the
+   * query's DNS TTL when it has one.
+   */
+  private DnsAnswer preparedQuery(Name qname, int qtype, ConsulName.PreparedQuery pq, String domain) throws TextParseException {
+    CatalogView home = view(pq.datacenter());
+    if (home == null) return nxdomain(domain);
+    String dc = localDc(pq.datacenter()) ? datacenter : pq.datacenter();
+    Optional<io.cairn.state.PreparedQuery> q = io.cairn.endpoints.QueryDefinition.lookup(home.preparedQueries(), pq.name());
+    if (q.isEmpty()) return nxdomain(domain);
+    com.fasterxml.jackson.databind.node.ObjectNode def = io.cairn.endpoints.QueryDefinition.rendered(q.get(), pq.name());
+    io.cairn.endpoints.QueryDefinition.Service svc = io.cairn.endpoints.QueryDefinition.service(def);
+    io.cairn.endpoints.QueryExecution.Result r = io.cairn.endpoints.QueryExecution.run(svc, dc, d -> {
+      CatalogView v = d.equals(dc) ? home : view(d);
+      if (v == null) throw new IllegalStateException("no such datacenter " + d);
+      return v.serviceEntries(svc.service());
+    }, svc.nearestN() > 0 ? datacenters.get() : List.of(dc), "", config.aRecordLimit());
+    if (r.nodes().isEmpty()) return nxdomain(domain);
+    java.time.Duration queryTtl = io.cairn.endpoints.QueryDefinition.dnsTtl(def);
+    long ttl = queryTtl != null ? queryTtl.toSeconds() : config.serviceTtlSeconds(svc.service());
+    boolean srv = qtype == Type.SRV;
+    List<Record> answers = new ArrayList<>();
+    List<Record> additional = new ArrayList<>();
+    for (ServiceEntry e : r.nodes()) {
+      String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
+      if (srv) {
+        srvRecords(qname, e, address, ttl, domain, r.datacenter(), answers, additional);
       } else {
         addressRecord(qname, qtype, address, ttl).ifPresent(answers::add);
       }

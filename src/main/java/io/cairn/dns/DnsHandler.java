@@ -58,11 +58,18 @@ public final class DnsHandler {
   /** With {@code elsewhere}: other datacenters' catalogs by name (null for an unknown one). */
   public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter,
                     java.util.function.Function<String, CatalogView> elsewhere) {
+    this(config, catalog, datacenter, elsewhere, () -> java.util.List.of(datacenter));
+  }
+
+  /** {@code datacenters}: every one known, this one first, then by round trip (for prepared queries' NearestN). */
+  public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter,
+                    java.util.function.Function<String, CatalogView> elsewhere,
+                    java.util.function.Supplier<java.util.List<String>> datacenters) {
     this.fromMemory = new DnsAnswerer(config, catalog.heldOnly(), datacenter, dc -> {
       CatalogView v = elsewhere.apply(dc);
       return v == null ? null : v.heldOnly();
-    });
-    this.fetching = new DnsAnswerer(config, catalog, datacenter, elsewhere);
+    }, datacenters);
+    this.fetching = new DnsAnswerer(config, catalog, datacenter, elsewhere, datacenters);
     this.recursor = new Recursor(config.recursors(), config.recursorTimeout());
   }
 

@@ -38,7 +38,12 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
   private record Lookup(String op, String name) {}
 
   /** What a lookup found, and the index it was at; only the part the op reads is filled. */
-  record Answer(List<ServiceEntry> entries, Node node, List<Node> nodes, Map<String, List<String>> services, long index) {}
+  record Answer(List<ServiceEntry> entries, Node node, List<Node> nodes, Map<String, List<String>> services, long index,
+                List<io.cairn.state.PreparedQuery> queries) {
+    Answer(List<ServiceEntry> entries, Node node, List<Node> nodes, Map<String, List<String>> services, long index) {
+      this(entries, node, nodes, services, index, null);
+    }
+  }
   private final Map<Lookup, Watched> watched = new ConcurrentHashMap<>();
   private final Map<Lookup, CompletableFuture<Answer>> firstLookups = new ConcurrentHashMap<>();
   private final CatalogView fetching = new Reads(this::ask);
@@ -95,6 +100,7 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
       case "node" -> shaped(cluster.read(opts, new Query.NodeServicesOf(q.name())),
           (v, i) -> new Answer(null, v.map(ns -> ns.node()).orElse(null), null, null, i));
       case "nodes" -> shaped(cluster.read(opts, new Query.Nodes()), (v, i) -> new Answer(null, null, v, null, i));
+      case "queries" -> shaped(cluster.read(opts, new Query.PreparedQueries()), (v, i) -> new Answer(null, null, null, null, i, v));
       default -> shaped(cluster.read(opts, new Query.Services()), (v, i) -> new Answer(null, null, null, v, i));
     };
   }
@@ -191,6 +197,11 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     return fetching.index();
   }
 
+  @Override
+  public List<io.cairn.state.PreparedQuery> preparedQueries() {
+    return fetching.preparedQueries();
+  }
+
   /** The same reads from the local copies only: a name not watched yet throws {@link CatalogView.NotHeld}. */
   @Override
   public CatalogView heldOnly() {
@@ -222,6 +233,11 @@ public final class RemoteCatalogView implements CatalogView, AutoCloseable {
     @Override
     public long index() {
       return ask.apply("services", null).index();
+    }
+
+    @Override
+    public List<io.cairn.state.PreparedQuery> preparedQueries() {
+      return ask.apply("queries", null).queries();
     }
   }
 

@@ -43,6 +43,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Query.ServiceChecks.class, name = "service-checks"),
     @JsonSubTypes.Type(value = Query.Checks.class, name = "checks"),
     @JsonSubTypes.Type(value = Query.Backup.class, name = "backup"),
+    @JsonSubTypes.Type(value = Query.PreparedQueries.class, name = "prepared-queries"),
 })
 public sealed interface Query<T> {
   /** Runs the read on {@code store}, registering what it looked at in {@code ws}. */
@@ -138,6 +139,16 @@ public sealed interface Query<T> {
 
     public TypeReference<?> wireType() {
       return new TypeReference<List<UserEvent>>() {};
+    }
+  }
+
+  record PreparedQueries() implements Query<List<io.cairn.state.PreparedQuery>> {
+    public Indexed<List<io.cairn.state.PreparedQuery>> run(StateStore s, WatchSet ws) {
+      return s.queries(ws);
+    }
+
+    public TypeReference<?> wireType() {
+      return new TypeReference<List<io.cairn.state.PreparedQuery>>() {};
     }
   }
 

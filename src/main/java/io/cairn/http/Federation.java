@@ -19,6 +19,9 @@ public interface Federation {
    */
   Forwarded.Answer forward(String datacenter, Forwarded.Request request, Duration timeout);
 
+  /** Another datacenter's instances of a service, all of them, as its catalog has them (a prepared query's failover). */
+  List<io.cairn.state.ServiceEntry> serviceEntries(String datacenter, String service);
+
   /** A known datacenter none of whose servers could be reached: Consul's 500. */
   final class Unreachable extends RuntimeException {
     public Unreachable() {
@@ -36,6 +39,11 @@ public interface Federation {
 
       @Override
       public Forwarded.Answer forward(String dc, Forwarded.Request request, Duration timeout) {
+        throw new io.cairn.endpoints.UnknownDatacenterException(dc);
+      }
+
+      @Override
+      public List<io.cairn.state.ServiceEntry> serviceEntries(String dc, String service) {
         throw new io.cairn.endpoints.UnknownDatacenterException(dc);
       }
     };

@@ -148,6 +148,11 @@ public final class HttpApi implements AutoCloseable {
     return m.handler().handle(api, m.rest());
   }
 
+  /** Every datacenter known, this one first (for DNS's prepared queries). */
+  public java.util.List<String> federationDatacenters() {
+    return context.federation().datacenters();
+  }
+
   private static boolean forwardable(String path) {
     return path.startsWith("/v1/") && !path.startsWith("/v1/agent/") && !path.equals("/v1/catalog/datacenters")
         && !path.equals("/v1/coordinate/datacenters");

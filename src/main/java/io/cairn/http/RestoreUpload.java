@@ -95,6 +95,7 @@ final class RestoreUpload {
         case "kvTombstones" -> eachEntry(p, field, key -> parts.tombstone(key, p.getValueAsLong()));
         case "sessions" -> eachEntry(p, field, key -> parts.session(key, record(p, Session.class, field + "." + key)));
         case "leftNodes" -> eachEntry(p, field, key -> parts.leftNode(key, p.getValueAsString()));
+        case "queries" -> eachEntry(p, field, key -> parts.query(key, record(p, io.cairn.state.PreparedQuery.class, field + "." + key)));
         case "kvReapedFloor" -> parts.reapedFloor(p.getValueAsLong());
         // Request ids, indexes and a restore under way belong to the cluster that wrote the
         // backup, not to its data: a restore resets them here.

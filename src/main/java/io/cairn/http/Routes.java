@@ -17,6 +17,7 @@ final class Routes {
     new OperatorApi(ctx).register(r);
     new SessionApi(ctx).register(r);
     new TxnApi(ctx).register(r);
+    new QueryApi(ctx).register(r);
     new EventApi(ctx).register(r);
     return r;
   }

@@ -95,6 +95,9 @@ final class CommandCodec {
       case Command.RestoreChunk part -> false;
       // Dropping a restore under way frees what it staged: replicated state, like the parts.
       case Command.RestoreAbort abort -> false;
+      // Prepared queries are replicated state: every server must run the same one by a name.
+      case Command.QuerySet q -> false;
+      case Command.QueryDelete q -> false;
     };
   }
 

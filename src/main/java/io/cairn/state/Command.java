@@ -27,6 +27,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.SessionDestroy.class, name = "session-destroy"),
     @JsonSubTypes.Type(value = Command.RestoreChunk.class, name = "restore-chunk"),
     @JsonSubTypes.Type(value = Command.RestoreAbort.class, name = "restore-abort"),
+    @JsonSubTypes.Type(value = Command.QuerySet.class, name = "query-set"),
+    @JsonSubTypes.Type(value = Command.QueryDelete.class, name = "query-delete"),
 })
 public sealed interface Command {
 
@@ -105,4 +107,9 @@ public sealed interface Command {
 
   /** Drops an unfinished restore in parts (its upload failed); nothing else changes. */
   record RestoreAbort(String restoreId) implements Command {}
+
+  /** Creates or replaces a prepared query (the id is chosen before the write, so a resend is the same query). */
+  record QuerySet(PreparedQuery query) implements Command {}
+
+  record QueryDelete(String id) implements Command {}
 }

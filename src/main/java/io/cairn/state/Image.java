@@ -12,7 +12,16 @@ public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones
                     long kvRestoreFloor, List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
                     LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
                     LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes,
-                    Staged staged) {
+                    Staged staged, Map<String, PreparedQuery> queries) {
+
+  /** An image without prepared queries (written before they existed, or a part that holds none). */
+  public Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor, long kvRestoreFloor,
+               List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
+               LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
+               LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes, Staged staged) {
+    this(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks, recentRequests, sessions,
+        leftNodes, events, indexes, staged, null);
+  }
 
   /** A restore in parts under way: its id, the next part expected, and what has arrived (an image without one of these). */
   public record Staged(String restoreId, int nextSeq, Image parts) {}
@@ -23,6 +32,6 @@ public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones
    */
   public Image forBackup() {
     return new Image(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks,
-        new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null);
+        new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null, queries);
   }
 }

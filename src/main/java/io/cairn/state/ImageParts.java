@@ -22,6 +22,7 @@ public final class ImageParts {
   private final Map<String, Session> sessions = new TreeMap<>();
   private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
   private final List<UserEvent> events = new ArrayList<>();
+  private final Map<String, PreparedQuery> queries = new TreeMap<>();
 
   public void add(KvEntry e) {
     kv.add(e);
@@ -51,6 +52,10 @@ public final class ImageParts {
     sessions.put(id, s);
   }
 
+  public void query(String id, PreparedQuery q) {
+    queries.put(id, q);
+  }
+
   public void leftNode(String name, String address) {
     leftNodes.put(name, address);
   }
@@ -70,13 +75,14 @@ public final class ImageParts {
     if (part.sessions() != null) sessions.putAll(part.sessions());
     if (part.leftNodes() != null) leftNodes.putAll(part.leftNodes());
     if (part.events() != null) events.addAll(part.events());
+    if (part.queries() != null) queries.putAll(part.queries());
   }
 
   /** What has been collected, as an image of its own (a copy: collecting may go on). */
   public Image image() {
     return new Image(0, new ArrayList<>(kv), new TreeMap<>(tombstones), reapedFloor, 0, new ArrayList<>(nodes),
         new ArrayList<>(services), new ArrayList<>(checks), new LinkedHashMap<>(), new TreeMap<>(sessions),
-        new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null);
+        new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null, new TreeMap<>(queries));
   }
 
   public void clear() {
@@ -89,5 +95,6 @@ public final class ImageParts {
     sessions.clear();
     leftNodes.clear();
     events.clear();
+    queries.clear();
   }
 }

@@ -30,6 +30,8 @@ public final class StateStore {
   private final KvStore kv = new KvStore();
   private final Catalog catalog = new Catalog();
   private final Sessions sessions = new Sessions();
+  /** Prepared queries by id. */
+  private final java.util.TreeMap<String, PreparedQuery> queries = new java.util.TreeMap<>();
   private final SessionLifecycle lifecycle = new SessionLifecycle(sessions, catalog, kv);
   private final TopicIndexes indexes = new TopicIndexes();
   private final Watches watches = new Watches();
@@ -105,6 +107,7 @@ public final class StateStore {
       case Command.NodeLeft l -> {
         Outcome o = catalog.deregister(new Command.CatalogDeregister(l.node(), null, null), ch);
         lifecycle.endFailed(index, l.node(), ch);
+        dropQueriesOfEndedSessions(ch);
         leftNodes.remove(l.node());
         leftNodes.put(l.node(), l.address() == null ? "" : l.address());
         if (leftNodes.size() > MAX_LEFT_NODES) leftNodes.remove(leftNodes.keySet().iterator().next());
@@ -115,11 +118,13 @@ public final class StateStore {
         if (r.node() != null && leftNodes.remove(r.node()) != null) ch.touch(Topic.Table.NODES);
         Outcome o = catalog.register(index, r, ch);
         lifecycle.endFailed(index, r.node(), ch);
+        dropQueriesOfEndedSessions(ch);
         yield o;
       }
       case Command.CatalogDeregister d -> {
         Outcome o = catalog.deregister(d, ch);
         lifecycle.endFailed(index, d.node(), ch);
+        dropQueriesOfEndedSessions(ch);
         yield o;
       }
       case Command.Txn t -> {
@@ -137,6 +142,13 @@ public final class StateStore {
       case Command.SessionCreate sc -> lifecycle.create(index, sc.session(), ch);
       case Command.SessionDestroy d -> {
         lifecycle.end(index, d.id(), ch);
+        dropQueriesOfEndedSessions(ch);
+        yield Outcome.OK;
+      }
+      case Command.QuerySet q -> setQuery(index, q.query(), ch);
+      case Command.QueryDelete q -> {
+        if (queries.remove(q.id()) == null) yield Outcome.error("Query not found");
+        ch.touch(Topic.Table.QUERIES);
         yield Outcome.OK;
       }
       case Command.Noop n -> Outcome.OK;
@@ -157,6 +169,40 @@ public final class StateStore {
         yield first;
       }
     };
+  }
+
+  /** A prepared query's names are unique (templates' too), and one bound to a session needs the session. */
+  private Outcome setQuery(long index, PreparedQuery q, Changes ch) {
+    if (q == null || q.id() == null || q.id().isEmpty()) return Outcome.error("Query has no ID");
+    String name = q.name() == null ? "" : q.name();
+    for (PreparedQuery other : queries.values()) {
+      if (!other.id().equals(q.id()) && other.name().equals(name) && other.template() == q.template()) {
+        return Outcome.error(name.isEmpty() && q.template() ? "a catch-all template already exists"
+            : "A prepared query with name \"" + name + "\" already exists");
+      }
+    }
+    if (q.session() != null && !q.session().isEmpty() && sessions.get(q.session()).isEmpty()) {
+      return Outcome.error("invalid session \"" + q.session() + "\"");
+    }
+    PreparedQuery before = queries.get(q.id());
+    queries.put(q.id(), new PreparedQuery(q.id(), name, q.session() == null ? "" : q.session(), q.template(), q.definition(),
+        before == null ? index : before.createIndex(), index));
+    ch.touch(Topic.Table.QUERIES);
+    return Outcome.OK;
+  }
+
+  /** A query bound to a session goes with it, as Consul's. */
+  private void dropQueriesOfEndedSessions(Changes ch) {
+    if (queries.values().removeIf(q -> !q.session().isEmpty() && sessions.get(q.session()).isEmpty())) {
+      ch.touch(Topic.Table.QUERIES);
+    }
+  }
+
+  public Indexed<List<PreparedQuery>> queries(WatchSet ws) {
+    return read(ws, () -> {
+      observe(ws, Topic.Table.QUERIES);
+      return new ArrayList<>(queries.values());
+    });
   }
 
   /**
@@ -404,7 +450,7 @@ public final class StateStore {
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), k.restoreFloor(), c.nodes(),
           c.services(), c.checks(), new LinkedHashMap<>(recentRequests), sessions.image(),
           new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image(),
-          staged.image());
+          staged.image(), new java.util.TreeMap<>(queries));
     });
   }
 
@@ -449,5 +495,7 @@ public final class StateStore {
     if (img.leftNodes() != null) leftNodes.putAll(img.leftNodes());
     events.clear();
     if (img.events() != null) events.addAll(img.events());
+    queries.clear();
+    if (img.queries() != null) queries.putAll(img.queries());
   }
 }

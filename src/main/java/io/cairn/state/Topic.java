@@ -26,5 +26,5 @@ public sealed interface Topic {
    * when a service name or a node leaves the catalog altogether: what a read of a service or
    * node that does not exist reports, as Consul's "service_last_extinction" index.
    */
-  enum Table implements Topic { KV, NODES, SERVICES, CHECKS, SESSIONS, EVENTS, GONE_SERVICES, GONE_NODES }
+  enum Table implements Topic { KV, NODES, SERVICES, CHECKS, SESSIONS, EVENTS, GONE_SERVICES, GONE_NODES, QUERIES }
 }
