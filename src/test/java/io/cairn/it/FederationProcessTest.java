@@ -122,6 +122,28 @@ class FederationProcessTest {
     assertThat(dig(s1, "web.service.dc2.consul", "A")).contains("10.9.0.2");
     assertThat(String.join("\n", digFull(c1, "web.service.nowhere.consul"))).contains("status: NXDOMAIN");
 
+    // A prepared query with failover: answers here, moves to dc2 when every local instance is critical, comes back.
+    String api1 = "{\"Node\":\"api-1\",\"Address\":\"10.8.0.1\",\"Service\":{\"Service\":\"api\"},"
+        + "\"Check\":{\"CheckID\":\"api-up\",\"ServiceID\":\"api\",\"Status\":\"%s\"}}";
+    assertThat(s1.call("PUT", "/v1/catalog/register", api1.formatted("passing")).statusCode()).isEqualTo(200);
+    assertThat(s2.call("PUT", "/v1/catalog/register", "{\"Node\":\"api-2\",\"Address\":\"10.9.0.9\",\"Service\":{\"Service\":\"api\"}}")
+        .statusCode()).isEqualTo(200);
+    assertThat(c1.call("POST", "/v1/query", "{\"Name\":\"api\",\"Service\":{\"Service\":\"api\",\"Failover\":{\"Datacenters\":[\"dc2\"]}}}")
+        .statusCode()).isEqualTo(200);
+    JsonNode local = c1.json("/v1/query/api/execute");
+    assertThat(local.get("Datacenter").asText()).isEqualTo("dc1");
+    assertThat(local.get("Failovers").asInt()).isZero();
+    assertThat(s1.call("PUT", "/v1/catalog/register", api1.formatted("critical")).statusCode()).isEqualTo(200);
+    JsonNode failed = c1.json("/v1/query/api/execute");
+    assertThat(failed.get("Datacenter").asText()).isEqualTo("dc2");
+    assertThat(failed.get("Failovers").asInt()).isEqualTo(1);
+    assertThat(failed.at("/Nodes/0/Node/Node").asText()).isEqualTo("api-2");
+    // The client's DNS copy of dc1's "api" follows the change within a blocking round trip.
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(run(c1, "api.query.consul", "A", "+short"))
+        .containsExactly("10.9.0.9"));
+    assertThat(s1.call("PUT", "/v1/catalog/register", api1.formatted("passing")).statusCode()).isEqualTo(200);
+    assertThat(c1.json("/v1/query/api/execute").get("Datacenter").asText()).isEqualTo("dc1");
+
     // A blocking query held in dc2, through the client, woken by a write there.
     long index = Long.parseLong(read.headers().firstValue("X-Consul-Index").orElseThrow());
     CompletableFuture<HttpResponse<String>> held = TestAgent.async(() -> {
