@@ -302,6 +302,11 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public java.time.Duration sessionTtlMin() {
+    return config.sessionTtlMin();
+  }
+
+  @Override
   public boolean debugEnabled() {
     return config.enableDebug();
   }
@@ -333,7 +338,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
-        config.retryJoinWan());
+        config.retryJoinWan(), config.sessionTtlMin());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

@@ -67,6 +67,8 @@ public final class ConfigBuilder {
   public final List<String> retryJoin = new ArrayList<>();
   /** Other datacenters' servers (their RPC address) to federate with. */
   public final List<String> retryJoinWan = new ArrayList<>();
+  /** The shortest session TTL accepted (Consul's session_ttl_min, 10s by default). */
+  public Duration sessionTtlMin = Duration.ofSeconds(10);
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
@@ -180,6 +182,11 @@ public final class ConfigBuilder {
     enableScriptChecks = f.bool(enableScriptChecks, "enable_script_checks");
     if (f.has("enable_debug")) enableDebug = f.bool(false, "enable_debug");
     enableLocalScriptChecks = f.bool(enableLocalScriptChecks, "enable_local_script_checks");
+    Duration stm = f.duration("session_ttl_min");
+    if (stm != null) {
+      if (stm.isNegative() || stm.isZero()) throw f.bad("session_ttl_min", "must be positive");
+      sessionTtlMin = stm;
+    }
     Duration cui = f.duration("check_update_interval");
     if (cui != null) checkUpdateInterval = cui;
     Map<String, String> meta = f.stringMap("node_meta");
@@ -301,7 +308,8 @@ public final class ConfigBuilder {
         List.copyOf(retryJoin).stream().map(ConfigBuilder::withServerPort).toList(), retryInterval, retryMax,
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
-        enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList());
+        enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
+        sessionTtlMin);
   }
 
   /**

@@ -181,7 +181,7 @@ final class ServerMode implements AutoCloseable {
     List<Voter> specs = peers.stream()
         .map(p -> new Voter(p.id(), p.raftAddress(), p.rpcAddress())).toList();
     raft = RaftNode.start(new RaftNode.Settings(self.id(), raftDir, config.bindAddr(), self.raftAddress(), self.rpcAddress(), raftPort, specs,
-        config.raftSnapshotThreshold()), store);
+        config.raftSnapshotThreshold(), config.dev()), store);
     endpoints.attach(raft);
     cluster.attach(raft);
     raft.halted().thenAccept(halted::complete);

@@ -140,17 +140,17 @@ final class DnsAnswerer {
     CatalogView home = view(pq.datacenter());
     if (home == null) return nxdomain(domain);
     String dc = localDc(pq.datacenter()) ? datacenter : pq.datacenter();
-    Optional<io.cairn.state.PreparedQuery> q = io.cairn.endpoints.QueryDefinition.lookup(home.preparedQueries(), pq.name());
+    Optional<io.cairn.state.PreparedQuery> q = io.cairn.http.QueryDefinition.lookup(home.preparedQueries(), pq.name());
     if (q.isEmpty()) return nxdomain(domain);
-    com.fasterxml.jackson.databind.node.ObjectNode def = io.cairn.endpoints.QueryDefinition.rendered(q.get(), pq.name());
-    io.cairn.endpoints.QueryDefinition.Service svc = io.cairn.endpoints.QueryDefinition.service(def);
+    com.fasterxml.jackson.databind.node.ObjectNode def = io.cairn.http.QueryDefinition.rendered(q.get(), pq.name());
+    io.cairn.endpoints.QueryExecution.Service svc = io.cairn.http.QueryDefinition.service(def);
     io.cairn.endpoints.QueryExecution.Result r = io.cairn.endpoints.QueryExecution.run(svc, dc, d -> {
       CatalogView v = d.equals(dc) ? home : view(d);
       if (v == null) throw new IllegalStateException("no such datacenter " + d);
       return v.serviceEntries(svc.service());
     }, svc.nearestN() > 0 ? datacenters.get() : List.of(dc), "", config.aRecordLimit());
     if (r.nodes().isEmpty()) return nxdomain(domain);
-    java.time.Duration queryTtl = io.cairn.endpoints.QueryDefinition.dnsTtl(def);
+    java.time.Duration queryTtl = io.cairn.http.QueryDefinition.dnsTtl(def);
     long ttl = queryTtl != null ? queryTtl.toSeconds() : config.serviceTtlSeconds(svc.service());
     boolean srv = qtype == Type.SRV;
     List<Record> answers = new ArrayList<>();

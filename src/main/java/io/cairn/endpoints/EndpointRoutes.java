@@ -22,7 +22,7 @@ public final class EndpointRoutes {
       if (dc == null || dc.isEmpty() || dc.equals(endpoints.datacenter())) return read(endpoints, req);
       // Another datacenter's: from a client agent of this one, sent on once; never further.
       if (fwd) throw new UnknownDatacenterException(dc);
-      return endpoints.readElsewhere(dc, req);
+      return readElsewhere(endpoints, dc, req);
     });
     rpc.register("/rpc/raft-status", Object.class, (none, fwd) -> endpoints.raft());
     rpc.register("/rpc/node", ClientCatalogPort.NodeQuery.class, (q, fwd) -> nodeCatalog(endpoints, q.node()));
@@ -33,6 +33,30 @@ public final class EndpointRoutes {
       endpoints.removePeer(req.id());
       return Ack.OK;
     });
+  }
+
+  /**
+   * A client agent's read of another datacenter's state ({@code /rpc/read} naming it): sent to a
+   * live server there, marked forwarded so it goes no further, and its answer passed back as it
+   * came. Unknown: Consul's "No path to datacenter"; none reachable: its "no server" error.
+   */
+  private static Object readElsewhere(Endpoints endpoints, String dc, RemoteCluster.ReadRequest req) {
+    Endpoints.OtherDatacenters o = endpoints.others();
+    if (o == null || !o.knows(dc)) throw new UnknownDatacenterException(dc);
+    RemoteCluster.ReadRequest there = new RemoteCluster.ReadRequest(req.query(), req.consistency(), req.minIndex(),
+        req.maxWaitMillis(), req.token(), "");
+    Duration wait = req.minIndex() > 0 ? (req.maxWaitMillis() > 0 ? Duration.ofMillis(req.maxWaitMillis()) : QueryOptions.DEFAULT_WAIT)
+        : Duration.ZERO;
+    for (String address : o.alive(dc)) {
+      try {
+        return endpoints.rpc().post(address, "/rpc/read", there, RemoteCluster.ReadAnswer.class, wait.plus(Duration.ofSeconds(30)), true);
+      } catch (io.cairn.rpc.RpcClient.RemoteError e) {
+        throw new RemoteCluster.RemoteFailure(e.reason());
+      } catch (java.io.IOException e) {
+        o.failed(address);
+      }
+    }
+    throw new RemoteCluster.RemoteFailure("Remote DC has no server currently reachable");
   }
 
   /** A client agent's read, served as this server serves its own API's. */

@@ -124,28 +124,13 @@ public final class Endpoints implements Cluster {
     this.others = others;
   }
 
-  /**
-   * A client agent's read of another datacenter's state ({@code /rpc/read} naming it): sent to a
-   * live server there, marked forwarded so it goes no further, and its answer passed back as it
-   * came. Unknown: Consul's "No path to datacenter"; none reachable: its "no server" error.
-   */
-  Object readElsewhere(String dc, RemoteCluster.ReadRequest req) {
-    OtherDatacenters o = others;
-    if (o == null || !o.knows(dc)) throw new UnknownDatacenterException(dc);
-    RemoteCluster.ReadRequest there = new RemoteCluster.ReadRequest(req.query(), req.consistency(), req.minIndex(),
-        req.maxWaitMillis(), req.token(), "");
-    Duration wait = req.minIndex() > 0 ? (req.maxWaitMillis() > 0 ? Duration.ofMillis(req.maxWaitMillis()) : QueryOptions.DEFAULT_WAIT)
-        : Duration.ZERO;
-    for (String address : o.alive(dc)) {
-      try {
-        return rpc.post(address, "/rpc/read", there, RemoteCluster.ReadAnswer.class, wait.plus(Duration.ofSeconds(30)), true);
-      } catch (io.cairn.rpc.RpcClient.RemoteError e) {
-        throw new RemoteCluster.RemoteFailure(e.reason());
-      } catch (java.io.IOException e) {
-        o.failed(address);
-      }
-    }
-    throw new RemoteCluster.RemoteFailure("Remote DC has no server currently reachable");
+  /** Where other datacenters' servers are, or null on a server that knows none (-dev). */
+  OtherDatacenters others() {
+    return others;
+  }
+
+  RpcClient rpc() {
+    return rpc;
   }
 
   /** Raft is up (in bootstrap-expect mode this comes after the interfaces are already serving). */

@@ -22,6 +22,11 @@ import java.util.function.Function;
 public final class QueryExecution {
   private QueryExecution() {}
 
+  /** What a run needs of a query's definition (its Service part, after a template's variables are filled). */
+  public record Service(String service, int nearestN, List<String> datacenters, boolean onlyPassing,
+                        List<String> ignoreCheckIds, String near, List<String> tags, Map<String, String> nodeMeta,
+                        Map<String, String> serviceMeta) {}
+
   /** The answer: the instances (shuffled, or nearest first), where they came from, and how many datacenters were tried after the first. */
   public record Result(String service, List<ServiceEntry> nodes, String datacenter, int failovers) {}
 
@@ -30,7 +35,7 @@ public final class QueryExecution {
    * reached, which counts as tried); {@code byRtt}: every datacenter known, this one first, then
    * by round trip; {@code near}: a node to put first (the agent's, for {@code _agent}), or empty.
    */
-  public static Result run(QueryDefinition.Service q, String local, Function<String, List<ServiceEntry>> entriesIn,
+  public static Result run(Service q, String local, Function<String, List<ServiceEntry>> entriesIn,
                            List<String> byRtt, String near, int limit) {
     List<ServiceEntry> here = filtered(q, entriesIn.apply(local), near);
     if (!here.isEmpty() || (q.nearestN() == 0 && q.datacenters().isEmpty())) return new Result(q.service(), cap(here, limit), local, 0);
@@ -60,7 +65,7 @@ public final class QueryExecution {
     return limit > 0 && l.size() > limit ? List.copyOf(l.subList(0, limit)) : l;
   }
 
-  static List<ServiceEntry> filtered(QueryDefinition.Service q, List<ServiceEntry> all, String near) {
+  static List<ServiceEntry> filtered(Service q, List<ServiceEntry> all, String near) {
     List<ServiceEntry> out = new ArrayList<>();
     for (ServiceEntry e : all) {
       if (!healthy(q, e.checks())) continue;
@@ -76,7 +81,7 @@ public final class QueryExecution {
     return out;
   }
 
-  private static boolean healthy(QueryDefinition.Service q, List<HealthCheck> checks) {
+  private static boolean healthy(Service q, List<HealthCheck> checks) {
     for (HealthCheck c : checks) {
       if (q.ignoreCheckIds().contains(c.checkId())) continue;
       if (c.status() == CheckStatus.CRITICAL) return false;

@@ -34,6 +34,9 @@ public interface AgentControl {
   /** Whether /debug/ serves thread dumps and recent log lines (enable_debug; on with -dev). */
   boolean debugEnabled();
 
+  /** The shortest session TTL this agent accepts (session_ttl_min). */
+  java.time.Duration sessionTtlMin();
+
   void reload() throws Exception;
 
   void leave();

@@ -3,7 +3,6 @@ package io.cairn.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.endpoints.Query;
-import io.cairn.endpoints.QueryDefinition;
 import io.cairn.endpoints.QueryExecution;
 import io.cairn.endpoints.QueryOptions;
 import io.cairn.endpoints.QueryResult;
@@ -110,7 +109,7 @@ final class QueryApi {
 
   private Reply execute(ApiRequest req, String asked) throws Exception {
     Found f = find(req, asked);
-    QueryDefinition.Service service = QueryDefinition.service(f.rendered());
+    QueryExecution.Service service = QueryDefinition.service(f.rendered());
     String near = req.param("near");
     if ("_agent".equals(near)) near = ctx.agent().self().nodeName();
     QueryOptions opts = req.queryOptions();

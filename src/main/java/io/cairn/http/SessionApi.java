@@ -15,7 +15,6 @@ import java.util.UUID;
 
 /** /v1/session/: create, destroy, renew, and read sessions (the basis of locks and leader election). */
 final class SessionApi {
-  private static final Duration MIN_TTL = Duration.ofSeconds(10);
   private static final Duration MAX_TTL = Duration.ofHours(24);
   private static final Duration DEFAULT_LOCK_DELAY = Duration.ofSeconds(15);
   private final ApiContext ctx;
@@ -59,8 +58,10 @@ final class SessionApi {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("Request decode failed: " + e.getMessage());
       }
-      if (!d.isZero() && (d.compareTo(MIN_TTL) < 0 || d.compareTo(MAX_TTL) > 0)) {
-        throw ApiException.badRequest("Invalid Session TTL '" + d.toNanos() + "', must be between [10s=10s] and [24h0m0s=24h]");
+      Duration min = ctx.agent().sessionTtlMin();
+      if (!d.isZero() && (d.compareTo(min) < 0 || d.compareTo(MAX_TTL) > 0)) {
+        throw ApiException.badRequest("Invalid Session TTL '" + d.toNanos() + "', must be between [" + GoDuration.format(min) + "="
+            + GoDuration.format(min) + "] and [24h0m0s=24h]");
       }
       ttl = GoDuration.format(d);
     }

@@ -48,7 +48,13 @@ public final class RaftNode implements Consensus, AutoCloseable {
 
   /** How to start: this server's id and addresses, where its log lives, and its first peers. */
   public record Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
-                         List<Voter> initialPeers, long snapshotThreshold) {}
+                         List<Voter> initialPeers, long snapshotThreshold, boolean solo) {
+    /** Without {@code solo}: a group that may grow (every server but -dev). */
+    public Settings(String id, Path dataDir, String bindHost, String raftAddress, String rpcAddress, int raftPort,
+                    List<Voter> initialPeers, long snapshotThreshold) {
+      this(id, dataDir, bindHost, raftAddress, rpcAddress, raftPort, initialPeers, snapshotThreshold, false);
+    }
+  }
 
 
   private final RaftServer server;
@@ -88,7 +94,7 @@ public final class RaftNode implements Consensus, AutoCloseable {
    * the group; with none it waits to be added by a leader.
    */
   public static RaftNode start(Settings s, StateStore store) throws IOException {
-    RaftProperties props = RatisTuning.properties(s.dataDir(), s.bindHost(), s.raftPort(), s.snapshotThreshold());
+    RaftProperties props = RatisTuning.properties(s.dataDir(), s.bindHost(), s.raftPort(), s.snapshotThreshold(), s.solo());
     RaftPeerId selfId = RaftPeerId.valueOf(s.id());
     List<RaftPeer> peers = s.initialPeers().stream().map(RaftNode::toRatis).toList();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);

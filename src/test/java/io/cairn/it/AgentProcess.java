@@ -34,8 +34,24 @@ final class AgentProcess implements AutoCloseable {
     return new AgentProcess(p, log);
   }
 
-  /** Runs a command to completion; returns exit code, stdout, stderr. */
+  /**
+   * Runs a command to completion; returns exit code, stdout, stderr. An agent runs as a process
+   * of its own; a client command (join, leave, kv, watch…) runs in this JVM through the same
+   * entry point, which saves a JVM start per call and tests the same code.
+   */
   static Result run(String... args) throws Exception {
+    if (args.length > 0 && !args[0].equals("agent") && !args[0].equals("discovery")) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int code = io.cairn.cli.Main.run(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+          new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+      return new Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return runProcess(args);
+  }
+
+  /** As {@link #run}, always in a process of its own. */
+  static Result runProcess(String... args) throws Exception {
     File out = File.createTempFile("cairn-out-", ".txt");
     File err = File.createTempFile("cairn-err-", ".txt");
     List<String> cmd = new ArrayList<>(List.of(

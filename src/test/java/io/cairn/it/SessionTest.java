@@ -16,7 +16,8 @@ class SessionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    agent = TestAgent.start();
+    // session_ttl_min as Consul's: a short TTL here keeps the expiry test to seconds.
+    agent = TestAgent.start(b -> b.sessionTtlMin = Duration.ofSeconds(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", "/v1/health/node/" + TestAgent.NODE, null).contains("serfHealth"));
   }
 
@@ -82,16 +83,17 @@ class SessionTest {
 
   @Test
   void unrenewedTtlSessionExpiresAndRenewKeepsOneAlive() throws Exception {
-    String kept = create("{\"TTL\":\"10s\"}");
-    String dropped = create("{\"TTL\":\"10s\"}");
-    assertThat(call("PUT", "/v1/session/renew/" + kept, null)).contains(kept).contains("\"TTL\":\"10s\"");
+    assertThat(call("PUT", "/v1/session/create", "{\"TTL\":\"500ms\"}")).contains("must be between [1s=1s]");
+    String kept = create("{\"TTL\":\"2s\"}");
+    String dropped = create("{\"TTL\":\"2s\"}");
+    assertThat(call("PUT", "/v1/session/renew/" + kept, null)).contains(kept).contains("\"TTL\":\"2s\"");
     long start = System.nanoTime();
-    // Renew one every few seconds; the other must be gone within 2 x TTL (plus a tick).
-    await().atMost(Duration.ofSeconds(35)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+    // Renew one well within its TTL; the other must be gone within 2 x TTL (plus a tick).
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
       call("PUT", "/v1/session/renew/" + kept, null);
       return call("GET", "/v1/session/info/" + dropped, null).equals("[]");
     });
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(9));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not before its TTL").isGreaterThan(Duration.ofMillis(1900));
     assertThat(call("GET", "/v1/session/info/" + kept, null)).contains(kept);
     assertThat(call("PUT", "/v1/session/renew/nope", null)).contains("not found");
   }

@@ -1,4 +1,6 @@
-package io.cairn.endpoints;
+package io.cairn.http;
+
+import io.cairn.endpoints.QueryExecution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +50,7 @@ class QueryDefinitionTest {
          "Service":{"Service":"mysql-${match(1)}","Tags":["${match(2)}","${match(3)}","x-${name.suffix}"],
                     "NodeMeta":{"asked":"${name.full}","prefix":"${name.prefix}"}}}""");
     ObjectNode r = QueryDefinition.rendered(t, "geo-db-customer-primary");
-    QueryDefinition.Service s = QueryDefinition.service(r);
+    QueryExecution.Service s = QueryDefinition.service(r);
     assertThat(s.service()).isEqualTo("mysql-customer");
     assertThat(s.tags()).containsExactly("primary", "x-customer-primary");
     assertThat(s.nodeMeta()).containsEntry("asked", "geo-db-customer-primary").containsEntry("prefix", "geo-db-");
@@ -80,7 +82,7 @@ class QueryDefinitionTest {
 
   @Test
   void runFiltersHealthAndTagsAndFailsOverNearestFirstThenListedEachOnce() {
-    QueryDefinition.Service q = new QueryDefinition.Service("web", 1, List.of("dc3", "dc2"), false, List.of("c1"), "",
+    QueryExecution.Service q = new QueryExecution.Service("web", 1, List.of("dc3", "dc2"), false, List.of("c1"), "",
         List.of("primary", "!canary"), Map.of("rack", "r1"), Map.of());
     List<String> tried = new ArrayList<>();
     QueryExecution.Result r = QueryExecution.run(q, "dc1", dc -> {
@@ -97,7 +99,7 @@ class QueryDefinitionTest {
     assertThat(r.datacenter()).isEqualTo("dc2");
     assertThat(r.failovers()).isEqualTo(2);
     assertThat(r.nodes()).extracting(e -> e.node().name()).containsExactly("c");
-    QueryDefinition.Service passingOnly = new QueryDefinition.Service("web", 0, List.of("dc2"), true, List.of("c1"), "",
+    QueryExecution.Service passingOnly = new QueryExecution.Service("web", 0, List.of("dc2"), true, List.of("c1"), "",
         List.of(), Map.of(), Map.of());
     assertThat(QueryExecution.run(passingOnly, "dc1",
         dc -> List.of(entry("c", dc, List.of(), CheckStatus.WARNING, CheckStatus.CRITICAL)), List.of("dc1"), "", 0).nodes()).isEmpty();

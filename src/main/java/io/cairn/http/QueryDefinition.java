@@ -1,10 +1,11 @@
-package io.cairn.endpoints;
+package io.cairn.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cairn.endpoints.QueryExecution;
 import io.cairn.state.PreparedQuery;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,7 @@ public final class QueryDefinition {
 
   private QueryDefinition() {}
 
-  /** The typed parts a run needs. */
-  public record Service(String service, int nearestN, List<String> datacenters, boolean onlyPassing,
-                        List<String> ignoreCheckIds, String near, List<String> tags, Map<String, String> nodeMeta,
-                        Map<String, String> serviceMeta) {}
+
 
   /**
    * Checks a body and returns the definition to store (defaults filled, unknown fields refused),
@@ -203,9 +201,9 @@ public final class QueryDefinition {
   }
 
   /** The typed service part of a (rendered) definition. */
-  public static Service service(ObjectNode def) {
+  public static QueryExecution.Service service(ObjectNode def) {
     JsonNode s = def.path("Service");
-    return new Service(s.path("Service").asText(), s.path("Failover").path("NearestN").asInt(0),
+    return new QueryExecution.Service(s.path("Service").asText(), s.path("Failover").path("NearestN").asInt(0),
         list(s.path("Failover").path("Datacenters")), s.path("OnlyPassing").asBoolean(false), list(s.path("IgnoreCheckIDs")),
         s.path("Near").asText(""), list(s.path("Tags")), map(s.path("NodeMeta")), map(s.path("ServiceMeta")));
   }
