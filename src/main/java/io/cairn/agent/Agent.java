@@ -307,6 +307,28 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public Map<String, io.cairn.membership.Vivaldi.Coordinate> lanCoordinates() {
+    try {
+      return server != null ? server.membersWithCoordinates().coordinates() : client.membersWithCoordinates().coordinates();
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("coordinates: {}", e.getMessage());
+      return Map.of();
+    }
+  }
+
+  @Override
+  public Map<String, io.cairn.membership.Vivaldi.Coordinate> wanCoordinates() {
+    io.cairn.membership.WanPool pool = server == null ? null : server.wan();
+    return pool == null ? Map.of() : pool.wanCoordinates();
+  }
+
+  @Override
+  public void updateCoordinate(String node, io.cairn.membership.Vivaldi.Coordinate coord) throws Exception {
+    if (server != null) server.updateCoordinate(node, coord);
+    else client.updateCoordinate(node, coord);
+  }
+
+  @Override
   public boolean debugEnabled() {
     return config.enableDebug();
   }

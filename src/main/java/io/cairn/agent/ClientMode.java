@@ -82,7 +82,11 @@ final class ClientMode implements AutoCloseable {
           knowsGroup = servers.refresh(self) > 0;
           if (knowsGroup && !knew) LOG.info("servers known: {}", servers.servers());
         }
-        servers.call("/rpc/heartbeat", beat(), Ack.class);
+        String to = servers.pick();
+        long t0 = System.nanoTime();
+        Heartbeats.BeatAck ack = servers.call("/rpc/heartbeat", beat(), Heartbeats.BeatAck.class);
+        // The beat's round trip and the answering server's coordinate place this node (Vivaldi).
+        if (ack.coord() != null) coordinate.observe(to, ack.coord(), Duration.ofNanos(System.nanoTime() - t0));
         if (!joined) LOG.info("joined: a server answered");
         joined = true;
         serverAnswered = true;
@@ -109,9 +113,21 @@ final class ClientMode implements AutoCloseable {
     }
   }
 
+  /** This node's LAN coordinate, from its heartbeats' round trips. */
+  private final io.cairn.membership.Vivaldi coordinate = new io.cairn.membership.Vivaldi();
+
+  /** Members and their coordinates, as the leader knows them. */
+  Heartbeats.Members membersWithCoordinates() throws IOException {
+    return servers.call("/rpc/members", java.util.Map.of(), Heartbeats.Members.class);
+  }
+
+  void updateCoordinate(String node, io.cairn.membership.Vivaldi.Coordinate coord) throws IOException {
+    servers.call("/rpc/coordinate-update", new Heartbeats.CoordinateUpdate(node, coord), Ack.class);
+  }
+
   private Heartbeats.Beat beat() {
     return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), false,
-        0, incarnation);
+        0, incarnation, coordinate.coordinate());
   }
 
   /**

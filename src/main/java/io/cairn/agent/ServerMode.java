@@ -77,6 +77,7 @@ final class ServerMode implements AutoCloseable {
         cluster.register(rpcServer);
         heartbeats.register(rpcServer);
         wan.register(rpcServer);
+        heartbeats.coordinateFrom(wan::lanCoordinate);
         endpoints.federate(new Endpoints.OtherDatacenters() {
           @Override
           public boolean knows(String dc) {
@@ -288,7 +289,16 @@ final class ServerMode implements AutoCloseable {
   /** This server's heartbeat: who and where it is. */
   Heartbeats.Beat beat() {
     return new Heartbeats.Beat(config.nodeName(), config.advertiseAddr(), config.raftPort(), config.datacenter(), true,
-        config.serverPort(), incarnation);
+        config.serverPort(), incarnation, wan == null ? null : wan.lanCoordinate());
+  }
+
+  /** Members and their LAN coordinates, as the leader knows them. */
+  Heartbeats.Members membersWithCoordinates() {
+    return heartbeats.members(false);
+  }
+
+  void updateCoordinate(String node, io.cairn.membership.Vivaldi.Coordinate coord) throws IOException {
+    heartbeats.updateCoordinate(new Heartbeats.CoordinateUpdate(node, coord), false);
   }
 
   /**

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Service discovery, health checking and a replicated KV store, compatible with Consul.",
     subcommands = {AgentCommand.class, ValidateCommand.class, VersionCommand.class, SnapshotCommand.class, OperatorCommand.class,
         MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
-        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, MonitorCommand.class, DebugCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, KeygenCommand.class,
+        LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, MonitorCommand.class, DebugCommand.class, RttCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, KeygenCommand.class,
         ExecCommand.class, CompletionCommand.class, InfoCommand.class, DiscoveryCommand.class, DeployCommand.class,
         WaitForCommand.class, RequireCommand.class, UpgradeCommand.class, EventCommand.class, MaintCommand.class,
         CommandLine.HelpCommand.class})

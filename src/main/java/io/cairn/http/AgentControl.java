@@ -34,6 +34,15 @@ public interface AgentControl {
   /** Whether /debug/ serves thread dumps and recent log lines (enable_debug; on with -dev). */
   boolean debugEnabled();
 
+  /** Every node's LAN coordinate this datacenter knows (the leader's view); empty where none is kept (-dev). */
+  java.util.Map<String, io.cairn.membership.Vivaldi.Coordinate> lanCoordinates();
+
+  /** Every server's WAN coordinate, by {@code <node>.<dc>}; empty on a client agent or a -dev server. */
+  java.util.Map<String, io.cairn.membership.Vivaldi.Coordinate> wanCoordinates();
+
+  /** PUT /v1/coordinate/update. */
+  void updateCoordinate(String node, io.cairn.membership.Vivaldi.Coordinate coord) throws Exception;
+
   /** The shortest session TTL this agent accepts (session_ttl_min). */
   java.time.Duration sessionTtlMin();
 

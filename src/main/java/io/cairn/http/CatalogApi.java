@@ -99,7 +99,7 @@ final class CatalogApi {
   private Reply nodes(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
     Filter expr = req.filter(FilterSchemas.NODE);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
       QueryResult<List<Node>> r = ctx.cluster().read(opts, new Query.Nodes());
       ArrayNode out = Wire.array();
       for (Node n : r.value()) {
@@ -108,7 +108,7 @@ final class CatalogApi {
         if (expr == null || expr.matches(o)) out.add(o);
       }
       return Reply.json(out, r.meta());
-    });
+    }), n -> n.path("Node").asText());
   }
 
   /** Service names and their tags; with node-meta or a filter, built from the instances that pass (Consul's ServiceNodes). */
@@ -144,7 +144,7 @@ final class CatalogApi {
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
     Filter expr = req.filter(FilterSchemas.SERVICE_NODE);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
       QueryResult<List<ServiceEntry>> r = ctx.cluster().read(opts, new Query.ServiceEntries(name));
       ArrayNode out = Wire.array();
       for (ServiceEntry e : r.value()) {
@@ -153,7 +153,7 @@ final class CatalogApi {
         if (expr == null || expr.matches(row)) out.add(row);
       }
       return Reply.json(out, r.meta());
-    });
+    }), n -> n.path("Node").asText());
   }
 
   /** A node and its services (a filter picks among the services, as Consul's does). */

@@ -60,7 +60,7 @@ final class HealthApi {
     Filters filters = Filters.of(req);
     boolean passingOnly = req.flag("passing");
     Filter expr = req.filter(FilterSchemas.CHECK_SERVICE_NODE);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
       QueryResult<List<ServiceEntry>> r = ctx.cluster().read(opts, new Query.ServiceEntries(name));
       ArrayNode out = Wire.array();
       for (ServiceEntry e : r.value()) {
@@ -70,6 +70,6 @@ final class HealthApi {
         if (expr == null || expr.matches(o)) out.add(o);
       }
       return Reply.json(out, r.meta());
-    });
+    }), n -> n.path("Node").path("Node").asText());
   }
 }

@@ -18,6 +18,7 @@ final class Routes {
     new SessionApi(ctx).register(r);
     new TxnApi(ctx).register(r);
     new QueryApi(ctx).register(r);
+    new CoordinateApi(ctx).register(r);
     new EventApi(ctx).register(r);
     return r;
   }

@@ -47,7 +47,11 @@ public final class Heartbeats {
    * the member back, while the same agent restarted does.
    */
   public record Beat(String node, String address, int port, String datacenter, boolean server, int serverPort,
-                     long incarnation) {
+                     long incarnation, Vivaldi.Coordinate coord) {
+    public Beat(String node, String address, int port, String datacenter, boolean server, int serverPort, long incarnation) {
+      this(node, address, port, datacenter, server, serverPort, incarnation, null);
+    }
+
     Member member() {
       return new Member(node, address, port, datacenter, server, serverPort, Member.Status.ALIVE);
     }
@@ -57,7 +61,26 @@ public final class Heartbeats {
   public record ForceLeave(String node, boolean prune) {}
 
   /** Answer of /rpc/members. */
-  public record Members(List<Member> members) {}
+  public record Members(List<Member> members, Map<String, Vivaldi.Coordinate> coordinates) {
+    public Members(List<Member> members) {
+      this(members, Map.of());
+    }
+  }
+
+  /** Answer of /rpc/heartbeat: done, and the answering server's LAN coordinate, for the beater's own. */
+  public record BeatAck(boolean ok, Vivaldi.Coordinate coord) {}
+
+  /** Body of /rpc/coordinate-update (PUT /v1/coordinate/update). */
+  public record CoordinateUpdate(String node, Vivaldi.Coordinate coord) {}
+
+  /** Each member's LAN coordinate, as its beats last brought it (soft state, as membership is). */
+  private final Map<String, Vivaldi.Coordinate> coordinates = new ConcurrentHashMap<>();
+  private volatile java.util.function.Supplier<Vivaldi.Coordinate> ownCoordinate = () -> null;
+
+  /** Where this server's own LAN coordinate comes from (its probes of the other servers). */
+  public void coordinateFrom(java.util.function.Supplier<Vivaldi.Coordinate> own) {
+    this.ownCoordinate = own;
+  }
 
   /** What heartbeats need from this server: leadership, the catalog, and writing to it. */
   public interface ServerPort {
@@ -98,7 +121,8 @@ public final class Heartbeats {
 
   /** The calls this serves on the RPC port. */
   public void register(RpcServer rpc) {
-    rpc.register("/rpc/heartbeat", Beat.class, this::beat);
+    rpc.register("/rpc/heartbeat", Beat.class, (beat, fwd) -> new BeatAck(beat(beat, fwd).ok(), ownCoordinate.get()));
+    rpc.register("/rpc/coordinate-update", CoordinateUpdate.class, this::updateCoordinate);
     rpc.register("/rpc/member-leave", Beat.class, this::leave);
     rpc.register("/rpc/force-leave", ForceLeave.class, this::forceLeave);
     rpc.register("/rpc/members", Object.class, (none, forwarded) -> members(forwarded));
@@ -109,6 +133,7 @@ public final class Heartbeats {
     Long left = leftIncarnation.get(beat.node());
     if (left != null && beat.incarnation() <= left) return Ack.OK;
     leftIncarnation.remove(beat.node());
+    if (beat.coord() != null && beat.coord().valid()) coordinates.put(beat.node(), beat.coord());
     MemberTable.Change change = table.beat(beat.member(), clock.getAsLong());
     if (server.isLeader()) {
       // Only a member new to this leader, or back from failed or left, can have serfHealth
@@ -152,8 +177,17 @@ public final class Heartbeats {
   }
 
   /** The members as the leader knows them; without a leader, as this server does. */
+  /** PUT /v1/coordinate/update: a node's coordinate, kept here and on the leader. */
+  public Ack updateCoordinate(CoordinateUpdate u, boolean forwarded) throws IOException {
+    if (u.node() == null || u.node().isEmpty()) throw new IllegalArgumentException("Must provide a node name");
+    if (u.coord() == null || !u.coord().valid()) throw new IllegalArgumentException("rejected bad coordinate");
+    coordinates.put(u.node(), u.coord());
+    if (server.isLeader() || forwarded) return Ack.OK;
+    return toLeader("/rpc/coordinate-update", u, false);
+  }
+
   public Members members(boolean forwarded) {
-    if (server.isLeader() || forwarded) return new Members(table.list());
+    if (server.isLeader() || forwarded) return new Members(table.list(), Map.copyOf(coordinates));
     String leader = server.leaderRpcAddress();
     if (leader != null) {
       try {
@@ -162,7 +196,7 @@ public final class Heartbeats {
         LOG.debug("members from the leader: {}", e.getMessage());
       }
     }
-    return new Members(table.list());
+    return new Members(table.list(), Map.copyOf(coordinates));
   }
 
   private Ack toLeader(String path, Object body, boolean forwarded) throws IOException {

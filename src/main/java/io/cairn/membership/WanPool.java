@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -45,8 +44,25 @@ public final class WanPool implements AutoCloseable {
     }
   }
 
-  /** Body of /rpc/wan-ping and of its answer: the sender, and every server it knows. */
-  public record Ping(Server from, List<Server> known) {}
+  /** Body of /rpc/wan-ping and of its answer: the sender, every server it knows, and its LAN and WAN coordinates. */
+  public record Ping(Server from, List<Server> known, Vivaldi.Coordinate lan, Vivaldi.Coordinate wan) {}
+
+  /** This server's coordinates: among its own datacenter's servers, and among all datacenters' servers. */
+  private final Vivaldi lan = new Vivaldi();
+  private final Vivaldi wan = new Vivaldi();
+  /** Each server's WAN coordinate, as its last ping or answer carried it. */
+  private final Map<String, Vivaldi.Coordinate> wanCoordinates = new ConcurrentHashMap<>();
+
+  public Vivaldi.Coordinate lanCoordinate() {
+    return lan.coordinate();
+  }
+
+  /** Every known server's WAN coordinate by {@code <node>.<dc>}, this one's included. */
+  public Map<String, Vivaldi.Coordinate> wanCoordinates() {
+    Map<String, Vivaldi.Coordinate> out = new java.util.TreeMap<>(wanCoordinates);
+    out.put(self.key(), wan.coordinate());
+    return out;
+  }
 
   /** Body of /rpc/wan-leave. */
   public record Leave(String name, String datacenter) {}
@@ -112,7 +128,7 @@ public final class WanPool implements AutoCloseable {
   /** {@code cairn join -wan}: reaches that server now; false when it does not answer. */
   public boolean join(String address) {
     joinAddresses.add(address);
-    return probe(address, null);
+    return probe(address);
   }
 
   /** {@code cairn force-leave}: marks a server of any datacenter left; with prune, forgets it. */
@@ -205,8 +221,9 @@ public final class WanPool implements AutoCloseable {
 
   private Ping answer(Ping ping) {
     merge(ping.from(), true);
+    if (ping.from() != null && ping.wan() != null && ping.wan().valid()) wanCoordinates.put(ping.from().key(), ping.wan());
     for (Server s : ping.known()) merge(s, false);
-    return new Ping(self, snapshot());
+    return new Ping(self, snapshot(), lan.coordinate(), wan.coordinate());
   }
 
   private List<Server> snapshot() {
@@ -235,7 +252,7 @@ public final class WanPool implements AutoCloseable {
       long started = nanos.getAsLong();
       List<Thread> calls = new ArrayList<>();
       for (String address : targets()) {
-        calls.add(Thread.ofVirtual().start(() -> probe(address, null)));
+        calls.add(Thread.ofVirtual().start(() -> probe(address)));
       }
       for (Thread t : calls) {
         try {
@@ -263,14 +280,20 @@ public final class WanPool implements AutoCloseable {
     return out;
   }
 
-  private boolean probe(String address, Server expected) {
+  private boolean probe(String address) {
     long t0 = nanos.getAsLong();
     try {
-      Ping reply = rpc.post(address, "/rpc/wan-ping", new Ping(self, snapshot()), Ping.class, PROBE_TIMEOUT, false);
+      Ping reply = rpc.post(address, "/rpc/wan-ping", new Ping(self, snapshot(), lan.coordinate(), wan.coordinate()), Ping.class,
+          PROBE_TIMEOUT, false);
       long rtt = nanos.getAsLong() - t0;
       merge(reply.from(), true);
       Entry e = entries.get(reply.from().key());
       if (e != null) e.sample(rtt);
+      String key = reply.from().key();
+      if (reply.wan() != null && reply.wan().valid()) wanCoordinates.put(key, reply.wan());
+      // Within this datacenter a probe is a LAN round trip; to another, a WAN one (Consul keeps both).
+      if (reply.from().datacenter().equals(self.datacenter())) lan.observe(key, reply.lan(), Duration.ofNanos(rtt));
+      wan.observe(key, reply.wan(), Duration.ofNanos(rtt));
       for (Server s : reply.known()) merge(s, false);
       return true;
     } catch (IOException ex) {
@@ -295,10 +318,6 @@ public final class WanPool implements AutoCloseable {
       case LEFT -> 3;
       case FAILED -> 4;
     };
-  }
-
-  public Optional<Server> self() {
-    return Optional.of(self);
   }
 
   @Override

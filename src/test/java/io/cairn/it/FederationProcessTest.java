@@ -144,6 +144,35 @@ class FederationProcessTest {
     assertThat(s1.call("PUT", "/v1/catalog/register", api1.formatted("passing")).statusCode()).isEqualTo(200);
     assertThat(c1.json("/v1/query/api/execute").get("Datacenter").asText()).isEqualTo("dc1");
 
+    // Network coordinates: WAN per server from the pool's probes, LAN per node from heartbeats.
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode dcs = s1.json("/v1/coordinate/datacenters");
+      assertThat(dcs.findValuesAsText("Datacenter")).containsExactly("dc1", "dc2");
+      assertThat(dcs.findValuesAsText("Node")).contains("s1.dc1", "s2.dc2");
+      assertThat(c1.json("/v1/coordinate/nodes").findValuesAsText("Node")).contains("c1", "s1");
+    });
+    assertThat(c1.json("/v1/coordinate/node/c1").get(0).at("/Coord/Vec").size()).isEqualTo(8);
+    assertThat(c1.call("GET", "/v1/coordinate/node/nobody", null).statusCode()).isEqualTo(404);
+    AgentProcess.Result rtt = AgentProcess.run("rtt", "s1", "-http-addr", "127.0.0.1:" + c1.httpPort);
+    assertThat(rtt.exitCode()).as(rtt.stderr()).isZero();
+    assertThat(rtt.stdout()).startsWith("Estimated s1 <-> c1 rtt: ").endsWith("ms (using LAN coordinates)\n");
+    AgentProcess.Result wanRtt = AgentProcess.run("rtt", "-wan", "s2.dc2", "-http-addr", "127.0.0.1:" + s1.httpPort);
+    assertThat(wanRtt.exitCode()).as(wanRtt.stderr()).isZero();
+    assertThat(wanRtt.stdout()).contains("s2.dc2 <-> s1.dc1").contains("WAN");
+    assertThat(AgentProcess.run("rtt", "nobody", "-http-addr", "127.0.0.1:" + c1.httpPort).stderr())
+        .contains("Could not find a coordinate for node \"nobody\"");
+    assertThat(c1.call("PUT", "/v1/coordinate/update", "{\"Node\":\"api-1\",\"Coord\":{\"Vec\":[1,2],\"Error\":1}}")
+        .statusCode()).isEqualTo(400);
+    assertThat(c1.call("PUT", "/v1/coordinate/update", "{\"Node\":\"api-1\",\"Coord\":{\"Vec\":[0,0,0,0,0,0,0,0.5],"
+        + "\"Error\":1.5,\"Adjustment\":0,\"Height\":0.00001}}").statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(c1.json("/v1/coordinate/nodes").findValuesAsText("Node")).contains("api-1"));
+    // ?near: nodes with coordinates first, by estimated round trip; api-1 is half a second away, last of them.
+    List<String> near = new ArrayList<>();
+    c1.json("/v1/catalog/nodes?near=_agent").forEach(n -> near.add(n.get("Node").asText()));
+    assertThat(near.subList(0, 2)).containsExactlyInAnyOrder("c1", "s1");
+    assertThat(near.get(2)).isEqualTo("api-1");
+
     // A blocking query held in dc2, through the client, woken by a write there.
     long index = Long.parseLong(read.headers().firstValue("X-Consul-Index").orElseThrow());
     CompletableFuture<HttpResponse<String>> held = TestAgent.async(() -> {
