@@ -114,7 +114,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   /** Stage 2: this node's services and checks, their runners, and anti-entropy to the catalog. */
   private void startLocal() {
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
-        config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddr()), nodeMeta(config));
+        config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddrWan()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
     runners = new CheckRunners(local);
     CatalogPort port = server != null ? new ServerCatalogPort(endpoints) : new ClientCatalogPort(client.servers());
@@ -160,7 +160,7 @@ public final class Agent implements AgentControl, AutoCloseable {
           } catch (RuntimeException e) {
             return List.of(config.datacenter());
           }
-        }));
+        }, config.translateWanAddrs()));
     dns.start();
   }
 
@@ -329,6 +329,11 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public boolean translateWanAddrs() {
+    return config.translateWanAddrs();
+  }
+
+  @Override
   public boolean debugEnabled() {
     return config.enableDebug();
   }
@@ -360,7 +365,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
-        config.retryJoinWan(), config.sessionTtlMin());
+        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

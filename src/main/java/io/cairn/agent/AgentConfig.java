@@ -24,7 +24,8 @@ public record AgentConfig(
     List<Definitions.ServiceDefinition> services, List<CheckDefinition> checks,
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
     List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery,
-    List<WatchDefinition> watches, boolean enableDebug, List<String> retryJoinWan, Duration sessionTtlMin) {
+    List<WatchDefinition> watches, boolean enableDebug, List<String> retryJoinWan, Duration sessionTtlMin,
+    String advertiseAddrWan, boolean translateWanAddrs) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -67,6 +67,10 @@ public final class ConfigBuilder {
   public final List<String> retryJoin = new ArrayList<>();
   /** Other datacenters' servers (their RPC address) to federate with. */
   public final List<String> retryJoinWan = new ArrayList<>();
+  /** The address other datacenters should use for this node (TaggedAddresses wan); null: advertise_addr. */
+  public String advertiseAddrWan;
+  /** Answers about other datacenters give their nodes' WAN addresses (Consul's translate_wan_addrs). */
+  public boolean translateWanAddrs;
   /** The shortest session TTL accepted (Consul's session_ttl_min, 10s by default). */
   public Duration sessionTtlMin = Duration.ofSeconds(10);
   public Duration retryInterval = Duration.ofSeconds(30);
@@ -165,6 +169,8 @@ public final class ConfigBuilder {
     if (dir != null) dataDir = Path.of(dir);
     bindAddr = orElse(f.text("bind_addr"), bindAddr);
     advertiseAddr = orElse(f.text("advertise_addr"), advertiseAddr);
+    advertiseAddrWan = orElse(f.text("advertise_addr_wan"), advertiseAddrWan);
+    translateWanAddrs = f.bool(translateWanAddrs, "translate_wan_addrs");
     clientAddr = orElse(f.text("client_addr"), clientAddr);
     for (Fields a : f.objects("addresses")) {
       httpAddr = orElse(a.text("http"), httpAddr);
@@ -309,7 +315,7 @@ public final class ConfigBuilder {
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
         enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
-        sessionTtlMin);
+        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs);
   }
 
   /**

@@ -41,7 +41,8 @@ final class ConsulKeys {
         "server", "bootstrap", "bootstrap_expect", "log_level", "enable_debug", "domain", "alt_domain", "recursors", "node_meta",
         "enable_script_checks", "enable_local_script_checks", "check_update_interval", "retry_join", "start_join",
         "retry_interval", "retry_max", "raft_snapshot_threshold", "leave_on_terminate", "skip_leave_on_interrupt",
-        "pid_file", "service", "services", "check", "checks", "watches", "retry_join_wan", "start_join_wan", "session_ttl_min");
+        "pid_file", "service", "services", "check", "checks", "watches", "retry_join_wan", "start_join_wan", "session_ttl_min",
+        "advertise_addr_wan", "translate_wan_addrs");
     honoured(t, under("addresses", "http", "dns"));
     honoured(t, under("ports", "http", "dns", "server", "serf_lan"));
     honoured(t, under("dns_config", "node_ttl", "service_ttl", "only_passing", "a_record_limit", "allow_stale",
@@ -81,9 +82,9 @@ final class ConsulKeys {
     // Accepted with a warning: nothing in Cairn to act on them.
     noEffect(t, "one address per node", "advertise_addr_ipv4", "advertise_addr_ipv6", "tagged_addresses",
         "serf_lan");
-    noEffect(t, NO_WAN, "advertise_addr_wan", "advertise_addr_wan_ipv4", "advertise_addr_wan_ipv6",
+    noEffect(t, NO_WAN, "advertise_addr_wan_ipv4", "advertise_addr_wan_ipv6",
         "retry_interval_wan", "retry_max_wan", "reconnect_timeout_wan", "serf_wan",
-        "serf_wan_allowed_cidrs", "translate_wan_addrs", "primary_gateways", "primary_gateways_interval");
+        "serf_wan_allowed_cidrs", "primary_gateways", "primary_gateways_interval");
     t.add(noEffectUnless("ports.serf_wan", KeyRule::isPortOff, NO_WAN));
     noEffect(t, NO_GOSSIP, "reconnect_timeout", "advertise_reconnect_timeout", "rejoin_after_leave",
         "encrypt_verify_incoming", "encrypt_verify_outgoing", "disable_keyring_file");

@@ -28,6 +28,10 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-data-dir", paramLabel = "DIR") Path dataDir;
   @Option(names = "-bind", paramLabel = "ADDR") String bind;
   @Option(names = "-advertise", paramLabel = "ADDR") String advertise;
+  @Option(names = "-advertise-wan", paramLabel = "ADDR",
+      description = "The address other datacenters use for this node (its wan tagged address).") String advertiseWan;
+  @Option(names = "-translate-wan-addrs", description = "Answer for other datacenters with their nodes' WAN addresses.")
+  boolean translateWanAddrs;
   @Option(names = "-client", paramLabel = "ADDR", description = "Address the HTTP and DNS interfaces listen on.") String client;
   @Option(names = "-http-port", paramLabel = "PORT") Integer httpPort;
   @Option(names = "-dns-port", paramLabel = "PORT") Integer dnsPort;
@@ -139,6 +143,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     if (dataDir != null) b.dataDir = dataDir;
     if (bind != null) b.bindAddr = bind;
     if (advertise != null) b.advertiseAddr = advertise;
+    if (advertiseWan != null) b.advertiseAddrWan = advertiseWan;
+    if (translateWanAddrs) b.translateWanAddrs = true;
     if (client != null) b.clientAddr = client;
     if (httpPort != null) b.httpPort = checkPort("-http-port", httpPort);
     if (dnsPort != null) b.dnsPort = dnsPort == -1 ? -1 : checkPort("-dns-port", dnsPort);  // -1: no DNS, as in Consul

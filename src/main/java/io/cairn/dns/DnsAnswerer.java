@@ -58,6 +58,24 @@ final class DnsAnswerer {
     this.datacenters = datacenters;
   }
 
+  private boolean translateWan;
+
+  /** translate_wan_addrs: answers for other datacenters use their nodes' and services' WAN addresses. */
+  DnsAnswerer translatingWan(boolean on) {
+    this.translateWan = on;
+    return this;
+  }
+
+  private String addressOf(ServiceEntry e, boolean remote) {
+    if (remote && translateWan) {
+      io.cairn.state.ServiceAddress sw = e.service().taggedAddresses() == null ? null : e.service().taggedAddresses().get("wan");
+      if (!e.service().address().isEmpty() && sw != null && sw.address() != null && !sw.address().isEmpty()) return sw.address();
+      String nw = e.node().taggedAddresses().get("wan");
+      if (e.service().address().isEmpty() && nw != null && !nw.isEmpty()) return nw;
+    }
+    return e.service().address().isEmpty() ? e.node().address() : e.service().address();
+  }
+
   private final java.util.function.Supplier<List<String>> datacenters;
 
   /** The catalog a name's datacenter label points at: ours, another's, or null for an unknown one. */
@@ -120,8 +138,9 @@ final class DnsAnswerer {
     boolean srv = qtype == Type.SRV || (s.rfc2782() && qtype == Type.ANY);
     List<Record> answers = new ArrayList<>();
     List<Record> additional = new ArrayList<>();
+    boolean remote = !localDc(s.datacenter());
     for (ServiceEntry e : healthy) {
-      String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
+      String address = addressOf(e, remote);
       if (srv) {
         srvRecords(qname, e, address, ttl, domain, dc, answers, additional);
       } else {
@@ -156,7 +175,7 @@ final class DnsAnswerer {
     List<Record> answers = new ArrayList<>();
     List<Record> additional = new ArrayList<>();
     for (ServiceEntry e : r.nodes()) {
-      String address = e.service().address().isEmpty() ? e.node().address() : e.service().address();
+      String address = addressOf(e, !r.datacenter().equals(datacenter));
       if (srv) {
         srvRecords(qname, e, address, ttl, domain, r.datacenter(), answers, additional);
       } else {
@@ -220,7 +239,9 @@ final class DnsAnswerer {
     if (node.isEmpty()) return nxdomain(domain);
     long ttl = config.nodeTtl().toSeconds();
     List<Record> answers = new ArrayList<>();
-    addressRecord(qname, qtype, node.get().address(), ttl).ifPresent(answers::add);
+    String wanAddress = node.get().taggedAddresses().get("wan");
+    boolean useWan = translateWan && !localDc(n.datacenter()) && wanAddress != null && !wanAddress.isEmpty();
+    addressRecord(qname, qtype, useWan ? wanAddress : node.get().address(), ttl).ifPresent(answers::add);
     if (qtype == Type.TXT || qtype == Type.ANY) {
       for (Map.Entry<String, String> m : node.get().meta().entrySet()) {
         answers.add(new TXTRecord(qname, DClass.IN, ttl, m.getKey() + "=" + m.getValue()));

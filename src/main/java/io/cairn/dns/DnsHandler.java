@@ -65,11 +65,18 @@ public final class DnsHandler {
   public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter,
                     java.util.function.Function<String, CatalogView> elsewhere,
                     java.util.function.Supplier<java.util.List<String>> datacenters) {
+    this(config, catalog, datacenter, elsewhere, datacenters, false);
+  }
+
+  /** {@code translateWan}: translate_wan_addrs. */
+  public DnsHandler(DnsConfig config, CatalogView catalog, String datacenter,
+                    java.util.function.Function<String, CatalogView> elsewhere,
+                    java.util.function.Supplier<java.util.List<String>> datacenters, boolean translateWan) {
     this.fromMemory = new DnsAnswerer(config, catalog.heldOnly(), datacenter, dc -> {
       CatalogView v = elsewhere.apply(dc);
       return v == null ? null : v.heldOnly();
-    }, datacenters);
-    this.fetching = new DnsAnswerer(config, catalog, datacenter, elsewhere, datacenters);
+    }, datacenters).translatingWan(translateWan);
+    this.fetching = new DnsAnswerer(config, catalog, datacenter, elsewhere, datacenters).translatingWan(translateWan);
     this.recursor = new Recursor(config.recursors(), config.recursorTimeout());
   }
 

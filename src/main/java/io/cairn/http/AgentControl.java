@@ -34,6 +34,9 @@ public interface AgentControl {
   /** Whether /debug/ serves thread dumps and recent log lines (enable_debug; on with -dev). */
   boolean debugEnabled();
 
+  /** translate_wan_addrs: answers about other datacenters carry their WAN addresses. */
+  boolean translateWanAddrs();
+
   /** Every node's LAN coordinate this datacenter knows (the leader's view); empty where none is kept (-dev). */
   java.util.Map<String, io.cairn.membership.Vivaldi.Coordinate> lanCoordinates();
 

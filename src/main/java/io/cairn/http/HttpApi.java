@@ -142,6 +142,10 @@ public final class HttpApi implements AutoCloseable {
     String dc = api.param("dc");
     if (dc != null && !dc.isEmpty() && !dc.equals(context.cluster().datacenter()) && forwardable(api.path())) {
       if (!mayForward) throw new io.cairn.endpoints.UnknownDatacenterException(dc);
+      // A session names a node; a client agent's node is not in the other datacenter's catalog (Consul's rule and words).
+      if (api.path().equals("/v1/session/create") && !context.agent().self().server()) {
+        throw new ApiException(500, "cross datacenter lock must be created at server agent");
+      }
       return forward(api, dc);
     }
     Router.Match m = router.find(api.method(), api.path());
@@ -151,6 +155,11 @@ public final class HttpApi implements AutoCloseable {
   /** Every datacenter known, this one first (for DNS's prepared queries). */
   public java.util.List<String> federationDatacenters() {
     return context.federation().datacenters();
+  }
+
+  private static boolean translatable(String path) {
+    return path.startsWith("/v1/catalog/service/") || path.startsWith("/v1/health/service/")
+        || path.equals("/v1/catalog/nodes") || path.startsWith("/v1/catalog/node/");
   }
 
   private static boolean forwardable(String path) {
@@ -171,7 +180,17 @@ public final class HttpApi implements AutoCloseable {
     String type = headers.remove("Content-Type");
     headers.remove("Content-Length");
     headers.remove("Vary");
-    return new Reply(a.status(), type, a.body(), null, null, headers);
+    byte[] answer = a.body();
+    if (a.status() == 200 && context.agent().translateWanAddrs() && translatable(api.path())) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode tree = Wire.JSON.readTree(answer);
+        WanAddresses.translate(tree);
+        answer = Wire.JSON.writeValueAsBytes(tree);
+      } catch (IOException e) {
+        // not JSON after all: passed on as it came
+      }
+    }
+    return new Reply(a.status(), type, answer, null, null, headers);
   }
 
   /**

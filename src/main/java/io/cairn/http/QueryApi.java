@@ -121,6 +121,7 @@ final class QueryApi {
     out.put("Service", result.service());
     ArrayNode nodes = out.putArray("Nodes");
     for (ServiceEntry e : result.nodes()) nodes.add(Wire.serviceEntry(e));
+    if (!result.datacenter().equals(local) && ctx.agent().translateWanAddrs()) WanAddresses.translate(nodes);
     out.putObject("DNS").put("TTL", f.rendered().path("DNS").path("TTL").asText(""));
     out.put("Datacenter", result.datacenter());
     out.put("Failovers", result.failovers());

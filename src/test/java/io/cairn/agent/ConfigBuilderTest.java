@@ -225,7 +225,7 @@ class ConfigBuilderTest {
     b.configFiles.add(f);
     AgentConfig c = b.loadFiles().build();
     assertThat(b.warnings()).map(w -> w.substring(0, w.indexOf(" has no effect in Cairn"))).containsExactly(
-        "config key 'primary_datacenter'", "config key 'advertise_addr_wan'", "config key 'rejoin_after_leave'",
+        "config key 'primary_datacenter'", "config key 'rejoin_after_leave'",
         "config key 'ui_config.enabled'", "config key 'addresses.grpc'", "config key 'ports.grpc'",
         "config key 'ports.grpc_tls'", "config key 'autopilot.cleanup_dead_servers'",
         "config key 'autopilot.last_contact_threshold'", "config key 'autopilot.max_trailing_logs'",

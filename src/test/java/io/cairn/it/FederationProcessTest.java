@@ -89,7 +89,7 @@ class FederationProcessTest {
     Agent c1 = new Agent("c1", "dc1");
     s1.start("-server", "-bootstrap");
     s2.start("-server", "-bootstrap", "-retry-join-wan", s1.rpc());
-    c1.start("-retry-join", s1.rpc());
+    c1.start("-retry-join", s1.rpc(), "-translate-wan-addrs");
     for (Agent a : agents) a.awaitReady();
 
     // One link is enough: both servers list both, and the client asks its server.
@@ -111,14 +111,17 @@ class FederationProcessTest {
     assertThat(read.headers().firstValue("X-Consul-Index")).isPresent();
 
     // Catalog and health of dc2, through the client, and a node of dc2 by DNS.
-    assertThat(s2.call("PUT", "/v1/catalog/register", "{\"Node\":\"web-2\",\"Address\":\"10.9.0.2\",\"Service\":{\"Service\":\"web\"},"
+    assertThat(s2.call("PUT", "/v1/catalog/register", "{\"Node\":\"web-2\",\"Address\":\"10.9.0.2\",\"TaggedAddresses\":{\"wan\":\"198.51.100.2\"},\"Service\":{\"Service\":\"web\"},"
         + "\"Check\":{\"CheckID\":\"web-up\",\"ServiceID\":\"web\",\"Status\":\"passing\"}}").statusCode()).isEqualTo(200);
     JsonNode entries = c1.json("/v1/health/service/web?dc=dc2&passing");
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0).at("/Node/Datacenter").asText()).isEqualTo("dc2");
+    // c1 runs with translate_wan_addrs: dc2's nodes come with their WAN address; s1 does not translate.
+    assertThat(entries.get(0).at("/Node/Address").asText()).isEqualTo("198.51.100.2");
+    assertThat(s1.json("/v1/health/service/web?dc=dc2").get(0).at("/Node/Address").asText()).isEqualTo("10.9.0.2");
     assertThat(c1.json("/v1/catalog/service/web")).isEmpty();
-    assertThat(dig(c1, "web.service.dc2.consul", "A")).contains("10.9.0.2");
-    assertThat(dig(c1, "web-2.node.dc2.consul", "A")).contains("10.9.0.2");
+    assertThat(dig(c1, "web.service.dc2.consul", "A")).contains("198.51.100.2");
+    assertThat(dig(c1, "web-2.node.dc2.consul", "A")).contains("198.51.100.2");
     assertThat(dig(s1, "web.service.dc2.consul", "A")).contains("10.9.0.2");
     assertThat(String.join("\n", digFull(c1, "web.service.nowhere.consul"))).contains("status: NXDOMAIN");
 
@@ -193,6 +196,9 @@ class FederationProcessTest {
     assertThat(unknown.statusCode()).isEqualTo(500);
     assertThat(unknown.body()).contains("No path to datacenter");
     assertThat(c1.json("/v1/agent/self?dc=dc2").at("/Config/Datacenter").asText()).isEqualTo("dc1");
+    HttpResponse<String> crossLock = c1.call("PUT", "/v1/session/create?dc=dc2", "{}");
+    assertThat(crossLock.statusCode()).isEqualTo(500);
+    assertThat(crossLock.body()).contains("cross datacenter lock must be created at server agent");
 
     // dc2 dies whole: dc1 goes on, and ?dc=dc2 is refused at once, in Consul's words.
     s2.process.process.destroyForcibly().waitFor();

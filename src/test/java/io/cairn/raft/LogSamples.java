@@ -57,6 +57,8 @@ final class LogSamples {
     m.put("restore", new Command.Restore(image()));
     m.put("restore-chunk", new Command.RestoreChunk("restore-2", 3, image(), true));
     m.put("restore-abort", new Command.RestoreAbort("restore-2"));
+    m.put("query-set", new Command.QuerySet(preparedQuery()));
+    m.put("query-delete", new Command.QueryDelete("5e1a1f6c-0000-4000-8000-00000000000a"));
     return m;
   }
 
@@ -89,6 +91,12 @@ final class LogSamples {
         List.of(meshService()), List.of(definedCheck(), nodeCheck()), recent, sessions, left,
         List.of(event()), new TopicIndexes.Image(tables, Map.of("web", 10L), Map.of("node-1", 12L)),
         new Image.Staged("restore-1", 1, part));
+  }
+
+  private static io.cairn.state.PreparedQuery preparedQuery() {
+    return new io.cairn.state.PreparedQuery("5e1a1f6c-0000-4000-8000-00000000000a", "geo-db-", "sess-1", true,
+        "{\"Name\":\"geo-db-\",\"Template\":{\"Type\":\"name_prefix_match\"},\"Service\":{\"Service\":\"${name.suffix}\"}}",
+        0, 0);
   }
 
   private static Command.CatalogRegister catalogRegister() {
