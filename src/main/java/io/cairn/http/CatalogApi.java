@@ -99,7 +99,7 @@ final class CatalogApi {
   private Reply nodes(ApiRequest req, String rest) throws Exception {
     Filters filters = Filters.of(req);
     Filter expr = req.filter(FilterSchemas.NODE);
-    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<List<Node>> r = ctx.cluster().read(opts, new Query.Nodes());
       ArrayNode out = Wire.array();
       for (Node n : r.value()) {
@@ -116,7 +116,7 @@ final class CatalogApi {
     Filters filters = Filters.of(req);
     Filter expr = req.filter(FilterSchemas.SERVICE_NODE);
     if (!filters.nodeMeta().isEmpty() || expr != null) {
-      return FilteredRead.serve(req, expr != null, opts -> {
+      return FilteredRead.serve(ctx, req, expr != null, opts -> {
         QueryResult<List<NodeServices>> nodes = ctx.cluster().read(opts, new Query.NodesWithServices());
         ObjectNode out = Wire.object();
         for (NodeServices ns : nodes.value()) {
@@ -144,7 +144,7 @@ final class CatalogApi {
   private Reply service(ApiRequest req, String name) throws Exception {
     Filters filters = Filters.of(req);
     Filter expr = req.filter(FilterSchemas.SERVICE_NODE);
-    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<List<ServiceEntry>> r = ctx.cluster().read(opts, new Query.ServiceEntries(name));
       ArrayNode out = Wire.array();
       for (ServiceEntry e : r.value()) {
@@ -159,7 +159,7 @@ final class CatalogApi {
   /** A node and its services (a filter picks among the services, as Consul's does). */
   private Reply node(ApiRequest req, String name) throws Exception {
     Filter expr = req.filter(FilterSchemas.NODE_SERVICE);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<Optional<NodeServices>> r = ctx.cluster().read(opts, new Query.NodeServicesOf(name));
       if (r.value().isEmpty()) return Reply.json(Wire.JSON.nullNode(), r.meta());
       NodeServices ns = r.value().get();
@@ -178,7 +178,7 @@ final class CatalogApi {
   private Reply nodeServiceList(ApiRequest req, String name) throws Exception {
     if (name.isEmpty()) throw ApiException.badRequest("Missing node name");
     Filter expr = req.filter(FilterSchemas.NODE_SERVICE);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<Optional<NodeServices>> r = ctx.cluster().read(opts, new Query.NodeServicesOf(name));
       ObjectNode out = Wire.object();
       if (r.value().isEmpty()) {

@@ -32,13 +32,13 @@ final class HealthApi {
     QueryResult<List<HealthCheck>> read(QueryOptions opts) throws Exception;
   }
 
-  private static Reply checks(ApiRequest req, CheckRead read) throws Exception {
+  private Reply checks(ApiRequest req, CheckRead read) throws Exception {
     return checks(req, read, c -> true);
   }
 
-  private static Reply checks(ApiRequest req, CheckRead read, Predicate<HealthCheck> wanted) throws Exception {
+  private Reply checks(ApiRequest req, CheckRead read, Predicate<HealthCheck> wanted) throws Exception {
     Filter expr = req.filter(FilterSchemas.CHECK);
-    return FilteredRead.serve(req, expr != null, opts -> {
+    return FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<List<HealthCheck>> r = read.read(opts);
       ArrayNode out = Wire.array();
       for (HealthCheck c : r.value()) {
@@ -60,7 +60,7 @@ final class HealthApi {
     Filters filters = Filters.of(req);
     boolean passingOnly = req.flag("passing");
     Filter expr = req.filter(FilterSchemas.CHECK_SERVICE_NODE);
-    return Near.sort(ctx, req, FilteredRead.serve(req, expr != null, opts -> {
+    return Near.sort(ctx, req, FilteredRead.serve(ctx, req, expr != null, opts -> {
       QueryResult<List<ServiceEntry>> r = ctx.cluster().read(opts, new Query.ServiceEntries(name));
       ArrayNode out = Wire.array();
       for (ServiceEntry e : r.value()) {

@@ -217,6 +217,27 @@ class FederationProcessTest {
     s2.start("-server", "-bootstrap", "-retry-join-wan", s1.rpc());
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
         .until(() -> c1.call("GET", "/v1/kv/where?dc=dc2&raw", null).body().equals("moved"));
+
+    // A third datacenter joins at run time with `cairn join -wan`, and is forced out with force-leave.
+    Agent s3 = new Agent("s3", "dc3");
+    s3.start("-server", "-bootstrap");
+    s3.awaitReady();
+    AgentProcess.Result joined = AgentProcess.run("join", "-wan", s1.rpc(), "-http-addr", "127.0.0.1:" + s3.httpPort);
+    assertThat(joined.exitCode()).as(joined.stderr()).isZero();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(names(s2.json("/v1/catalog/datacenters"))).containsExactlyInAnyOrder("dc1", "dc2", "dc3"));
+    AgentProcess.Result members = AgentProcess.run("members", "-wan", "-http-addr", "127.0.0.1:" + s1.httpPort);
+    assertThat(members.stdout()).contains("s3.dc3").contains("s2.dc2");
+    // Dead, it is failed; forced out, left (a live one would simply come back, as in Consul).
+    s3.process.process.destroyForcibly().waitFor();
+    await().atMost(Duration.ofSeconds(10)).until(() -> wanStatus(s1, "s3.dc3") == 4);
+    assertThat(AgentProcess.run("force-leave", "s3.dc3", "-http-addr", "127.0.0.1:" + s1.httpPort).exitCode()).isZero();
+    assertThat(wanStatus(s1, "s3.dc3")).as("left").isEqualTo(3);
+  }
+
+  private static int wanStatus(Agent a, String name) throws Exception {
+    for (JsonNode m : a.json("/v1/agent/members?wan=1")) if (m.get("Name").asText().equals(name)) return m.get("Status").asInt();
+    return -1;
   }
 
   private static List<String> names(JsonNode array) {
