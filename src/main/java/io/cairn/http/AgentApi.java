@@ -31,6 +31,12 @@ final class AgentApi {
     r.route("GET", "/v1/agent/members", (req, rest) -> members(req));
     r.route("GET", "/v1/agent/ready", (req, rest) -> ready());
     r.route("GET", "/v1/agent/monitor", (req, rest) -> LogMonitor.reply(req));
+    r.route("GET", "/v1/agent/host", (req, rest) -> Reply.json(HostInfo.now()));
+    // Known Consul endpoints Cairn does not serve yet: said so, not a bare 404.
+    r.route("GET,PUT,POST,DELETE", "/v1/agent/token/", (req, rest) -> Reply.text(501,
+        "Cairn does not enforce ACLs yet, so an agent has no tokens to set (/v1/agent/token/" + rest + ")"));
+    r.route("GET,PUT,POST,DELETE", "/v1/agent/connect/", (req, rest) -> Reply.text(501,
+        "Cairn has no service mesh certificate authority (/v1/agent/connect/" + rest + ")"));
     r.route("GET", "/v1/agent/services", (req, rest) -> services(req));
     r.route("GET", "/v1/agent/service/", this::service);
     r.route("GET", "/v1/agent/checks", (req, rest) -> checks(req));

@@ -18,19 +18,39 @@ final class MetricsApi {
     this.ctx = ctx;
   }
 
+  /** How often /v1/agent/metrics/stream writes, as Consul's (its metrics interval). */
+  private static final java.time.Duration STREAM_INTERVAL = java.time.Duration.ofSeconds(10);
+
   void register(Router r) {
     r.route("GET", "/v1/agent/metrics", (req, rest) -> {
       Map<String, Double> gauges = gauges();
       if ("prometheus".equals(req.param("format"))) return prometheus(gauges);
-      ObjectNode out = Wire.object();
-      out.put("Timestamp", Instant.now().toString());
-      ArrayNode g = out.putArray("Gauges");
-      gauges.forEach((name, value) -> g.addObject().put("Name", name).put("Value", value).putObject("Labels"));
-      out.putArray("Points");
-      out.putArray("Counters");
-      out.putArray("Samples");
-      return Reply.json(out);
+      return Reply.json(snapshot(gauges));
     });
+    // Consul's stream: one JSON summary now and then every interval, until the client leaves.
+    r.route("GET", "/v1/agent/metrics/stream", (req, rest) -> Reply.stream("application/json", (out, connected) -> {
+      long next = System.nanoTime();
+      while (connected.getAsBoolean()) {
+        if (System.nanoTime() - next >= 0) {
+          out.write(Wire.JSON.writeValueAsBytes(snapshot(gauges())));
+          out.write('\n');
+          out.flush();
+          next += STREAM_INTERVAL.toNanos();
+        }
+        Thread.sleep(200);
+      }
+    }));
+  }
+
+  private static ObjectNode snapshot(Map<String, Double> gauges) {
+    ObjectNode out = Wire.object();
+    out.put("Timestamp", Instant.now().toString());
+    ArrayNode g = out.putArray("Gauges");
+    gauges.forEach((name, value) -> g.addObject().put("Name", name).put("Value", value).putObject("Labels"));
+    out.putArray("Points");
+    out.putArray("Counters");
+    out.putArray("Samples");
+    return out;
   }
 
   private Map<String, Double> gauges() {

@@ -511,6 +511,27 @@ class HttpEdgeCasesTest {
   }
 
   @Test
+  void hostInfoMetricsStreamAndEndpointsNotServedYetSaySo() throws Exception {
+    JsonNode host = json(get("/v1/agent/host"));
+    assertThat(host.path("Memory").path("total").asLong()).isPositive();
+    assertThat(host.path("CPU")).isNotEmpty();
+    assertThat(host.path("Host").path("hostname").asText()).isNotEmpty();
+    assertThat(host.has("Errors")).isTrue();
+    HttpResponse<String> token = get("/v1/agent/token/default");
+    assertThat(token.statusCode()).isEqualTo(501);
+    assertThat(token.body()).contains("ACLs");
+    assertThat(get("/v1/agent/connect/ca/roots").statusCode()).isEqualTo(501);
+    // The stream's first summary comes at once; then every 10 s until the client leaves.
+    java.net.http.HttpResponse<java.io.InputStream> stream = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + agent.port() + "/v1/agent/metrics/stream")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reader.readLine());
+      assertThat(first.path("Gauges").findValuesAsText("Name")).contains("consul.agent.services");
+    }
+  }
+
+  @Test
   void aFilterIsRefusedWhereConsulTakesNoneAndAnEmptyOneIsNone() {
     HttpResponse<String> r = get("/v1/session/list?filter=Name%20%3D%3D%20web");
     assertThat(r.statusCode()).isEqualTo(400);
