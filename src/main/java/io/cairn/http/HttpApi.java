@@ -255,7 +255,9 @@ public final class HttpApi implements AutoCloseable {
       h.put("X-Consul-Index", Long.toString(Math.max(1, meta.index())));
       h.put("X-Consul-KnownLeader", Boolean.toString(meta.knownLeader()));
       h.put("X-Consul-LastContact", Long.toString(meta.lastContactMillis()));
-      h.put("X-Consul-Effective-Consistency", "leader");
+      // What the read was served as: Consul's names for its three modes.
+      h.put("X-Consul-Effective-Consistency", api != null && api.flag("stale") ? "stale"
+          : api != null && api.flag("consistent") ? "consistent" : "leader");
     }
     h.putAll(reply.headers());
     return new Rendered(reply.status(), h, body == null ? new byte[0] : body);

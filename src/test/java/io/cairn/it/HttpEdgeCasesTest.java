@@ -511,6 +511,13 @@ class HttpEdgeCasesTest {
   }
 
   @Test
+  void effectiveConsistencySaysHowTheReadWasServed() {
+    assertThat(get("/v1/catalog/nodes").headers().firstValue("X-Consul-Effective-Consistency")).contains("leader");
+    assertThat(get("/v1/catalog/nodes?stale").headers().firstValue("X-Consul-Effective-Consistency")).contains("stale");
+    assertThat(get("/v1/catalog/nodes?consistent").headers().firstValue("X-Consul-Effective-Consistency")).contains("consistent");
+  }
+
+  @Test
   void hostInfoMetricsStreamAndEndpointsNotServedYetSaySo() throws Exception {
     JsonNode host = json(get("/v1/agent/host"));
     assertThat(host.path("Memory").path("total").asLong()).isPositive();
