@@ -13,7 +13,18 @@ public record CheckDefinition(String id, String name, String notes, String servi
                               String http, String method, Map<String, List<String>> header, String body,
                               boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
                               Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
-                              int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus) {
+                              int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus,
+                              String target) {
+  /** A check without a {@code target} (every kind but UDP, whose address it is, and OSService, whose unit). */
+  public CheckDefinition(String id, String name, String notes, String serviceId, CheckType type,
+                         String http, String method, Map<String, List<String>> header, String body,
+                         boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
+                         Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
+                         int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus) {
+    this(id, name, notes, serviceId, type, http, method, header, body, tlsSkipVerify, tcp, args, ttl, interval, timeout,
+        deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, null);
+  }
+
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   public CheckDefinition {
@@ -35,6 +46,6 @@ public record CheckDefinition(String id, String name, String notes, String servi
   public CheckDefinition withIdentity(String newId, String newName, String newServiceId) {
     return new CheckDefinition(newId, newName, notes, newServiceId, type, http, method, header, body, tlsSkipVerify,
         tcp, args, ttl, interval, timeout, deregisterCriticalServiceAfter, successBeforePassing,
-        failuresBeforeCritical, initialStatus);
+        failuresBeforeCritical, initialStatus, target);
   }
 }

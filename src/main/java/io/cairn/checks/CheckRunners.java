@@ -34,6 +34,8 @@ public final class CheckRunners implements AutoCloseable {
   private final HttpProbe http = new HttpProbe();
   private final TcpProbe tcp = new TcpProbe();
   private final ScriptProbe script = new ScriptProbe();
+  private final UdpProbe udp = new UdpProbe();
+  private final OsServiceProbe osService = new OsServiceProbe();
 
   public CheckRunners(Listener listener) {
     this.listener = listener;
@@ -71,6 +73,8 @@ public final class CheckRunners implements AutoCloseable {
       case HTTP -> http;
       case TCP -> tcp;
       case SCRIPT -> script;
+      case UDP -> udp;
+      case OS_SERVICE -> osService;
       case TTL -> throw new IllegalArgumentException("TTL checks are not probed");
     };
   }

@@ -4,10 +4,10 @@ import java.util.Locale;
 
 /** The kinds of check an agent runs itself. */
 public enum CheckType {
-  HTTP, TCP, SCRIPT, TTL;
+  HTTP, TCP, SCRIPT, TTL, UDP, OS_SERVICE;
 
   /** Consul's spelling in the {@code Type} field of a check. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return this == OS_SERVICE ? "os_service" : name().toLowerCase(Locale.ROOT);
   }
 }

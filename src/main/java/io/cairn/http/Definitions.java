@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class Definitions {
   private static final String[] UNSUPPORTED_TYPES = {"GRPC", "DockerContainerID", "H2PING", "AliasNode",
-      "AliasService", "OSService", "UDP"};
+      "AliasService"};
 
   /** A service with the checks registered along with it. */
   public record ServiceDefinition(ServiceInstance service, List<CheckDefinition> checks) {}
@@ -81,7 +81,7 @@ public final class Definitions {
     Duration interval = f.duration("Interval");
     Duration timeout = f.duration("Timeout");
     if (type != CheckType.TTL && (interval == null || interval.isZero() || interval.isNegative())) {
-      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, or TCP checks");
+      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, TCP, UDP or OSService checks");
     }
     // "TTL": "" reads as no duration at all: as Consul, a TTL check without a positive TTL is refused.
     if (type == CheckType.TTL && (ttl == null || ttl.isZero() || ttl.isNegative())) {
@@ -98,7 +98,12 @@ public final class Definitions {
     if (successBefore < 0 || failuresBefore < 0) throw new IllegalArgumentException("SuccessBeforePassing and FailuresBeforeCritical must not be negative");
     CheckDefinition def = new CheckDefinition(id, name, f.text("Notes"), svc, type, http, f.text("Method"),
         f.headers("Header"), f.text("Body"), f.bool(false, "TLSSkipVerify"), tcp, args, ttl, interval, timeout,
-        f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial);
+        f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial,
+        type == CheckType.UDP ? f.text("UDP") : type == CheckType.OS_SERVICE ? f.text("OSService") : null);
+    if (type == CheckType.UDP && (def.target() == null || def.target().lastIndexOf(':') <= 0)) throw f.bad("UDP", "must be host:port");
+    if (type == CheckType.OS_SERVICE && (def.target() == null || !def.target().matches("[A-Za-z0-9@._:-]+"))) {
+      throw f.bad("OSService", "must be a service (unit) name");
+    }
     f.get("TLSServerName", "OutputMaxSize", "FailuresBeforeWarning", "Type", "Definition", "Shell",
         "DisableRedirects", "Namespace", "Partition", "Node", "ServiceName", "ServiceTags", "Output",
         "CreateIndex", "ModifyIndex", "Interval", "Timeout");
@@ -112,10 +117,12 @@ public final class Definitions {
     if (f.get("TCP").isPresent()) found.add(CheckType.TCP);
     if (f.get("Args", "ScriptArgs", "Script").isPresent()) found.add(CheckType.SCRIPT);
     if (f.get("TTL").isPresent()) found.add(CheckType.TTL);
+    if (f.get("UDP").isPresent()) found.add(CheckType.UDP);
+    if (f.get("OSService").isPresent()) found.add(CheckType.OS_SERVICE);
     if (found.size() == 1) return found.getFirst();
     if (found.size() > 1) throw new IllegalArgumentException("a check must have exactly one of HTTP, TCP, Args or TTL, got " + found);
     for (String t : UNSUPPORTED_TYPES) {
-      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, script and TTL checks)");
+      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, script, TTL and OSService checks)");
     }
     throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, Args (script) or TTL must be set");
   }

@@ -111,6 +111,47 @@ class AgentChecksTest {
     }
   }
 
+  /** UDP against a real echo socket and a closed port; OSService against a unit that does not exist. */
+  @Test
+  void udpAndOsServiceChecksProbeForReal() throws Exception {
+    try (java.net.DatagramSocket echo = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        byte[] buf = new byte[512];
+        while (!echo.isClosed()) {
+          try {
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            echo.receive(p);
+            echo.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      int closed;
+      try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        closed = s.getLocalPort();
+      }
+      assertThat(register("{\"Name\":\"udp-up\",\"UDP\":\"127.0.0.1:" + echo.getLocalPort() + "\",\"Interval\":\"1s\"}")).isEqualTo(200);
+      assertThat(register("{\"Name\":\"udp-down\",\"UDP\":\"127.0.0.1:" + closed + "\",\"Interval\":\"1s\",\"Timeout\":\"1s\"}"))
+          .isEqualTo(200);
+      assertThat(register("{\"Name\":\"unit\",\"OSService\":\"cairn-no-such-unit\",\"Interval\":\"1s\"}")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        String checks = catalog("/v1/agent/checks");
+        assertThat(checks).containsPattern("\"udp-up\".{0,200}\"Status\":\"passing\"");
+        assertThat(checks).containsPattern("\"udp-down\".{0,200}\"Status\":\"critical\"");
+        assertThat(checks).containsPattern("\"unit\".{0,200}\"Status\":\"critical\"").contains("cairn-no-such-unit");
+      });
+      assertThat(register("{\"Name\":\"bad\",\"UDP\":\"no-port\",\"Interval\":\"1s\"}")).isEqualTo(400);
+      assertThat(register("{\"Name\":\"bad\",\"OSService\":\"a b; rm\",\"Interval\":\"1s\"}")).isEqualTo(400);
+      for (String id : List.of("udp-up", "udp-down", "unit")) agent.local().removeCheck(id);
+    }
+  }
+
+  private static int register(String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v1/agent/check/register"))
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   @Test
   void ttlCheckExpiresToCritical() throws Exception {
     CheckDefinition ttl = new CheckDefinition("ttl-check", "ttl", "", "", CheckType.TTL, null, null, null, null, false,
