@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -117,6 +118,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddrWan()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
     runners = new CheckRunners(local);
+    runners.aliasSource(this::aliasedChecks);
     CatalogPort port = server != null ? new ServerCatalogPort(endpoints) : new ClientCatalogPort(client.servers());
     antiEntropy = new AntiEntropy(local, port, Clock.systemUTC(), FULL_SYNC_INTERVAL, true,
         config.server() ? new ServiceInstance("", "consul", "consul", List.of(), "", config.serverPort(),
@@ -126,9 +128,39 @@ public final class Agent implements AgentControl, AutoCloseable {
     antiEntropy.start();
   }
 
+  /**
+   * What an alias check follows: a service of this agent (no AliasNode, or this node) from its
+   * own state; another node's from the catalog (a stale read, every second). Empty when the
+   * service, or the node, does not exist.
+   */
+  private Optional<List<io.cairn.state.HealthCheck>> aliasedChecks(String node, String serviceId) {
+    boolean here = node.isEmpty() || node.equals(config.nodeName());
+    if (here) {
+      if (!serviceId.isEmpty() && local.service(serviceId).isEmpty()) return Optional.empty();
+      return Optional.of(local.checks());
+    }
+    Cluster c = clusterForAlias;
+    if (c == null) return Optional.empty();
+    try {
+      io.cairn.endpoints.QueryOptions stale = new io.cairn.endpoints.QueryOptions(io.cairn.endpoints.Consistency.STALE, 0, null, "", "");
+      var ns = c.read(stale, new io.cairn.endpoints.Query.NodeServicesOf(node)).value();
+      if (ns.isEmpty()) return Optional.empty();
+      if (!serviceId.isEmpty() && ns.get().services().stream().noneMatch(s -> s.id().equals(serviceId))) return Optional.empty();
+      return Optional.of(c.read(stale, new io.cairn.endpoints.Query.NodeChecks(node)).value());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private volatile Cluster clusterForAlias;
+
   /** Stage 3: the HTTP API; on a client agent it reaches the cluster through a server, typed. */
   private void startHttp() throws Exception {
     Cluster cluster = server != null ? endpoints : new RemoteCluster(client.servers(), config.datacenter());
+    clusterForAlias = cluster;
     if (client != null) {
       otherViews = new OtherDatacenterViews(client.servers(), AgentFederation.client(client.servers(), null)::datacenters, true);
     } else if (server.wan() != null) {

@@ -36,6 +36,12 @@ public final class CheckRunners implements AutoCloseable {
   private final ScriptProbe script = new ScriptProbe();
   private final UdpProbe udp = new UdpProbe();
   private final OsServiceProbe osService = new OsServiceProbe();
+  private final AliasProbe alias = new AliasProbe();
+
+  /** Where alias checks read the health they follow. */
+  public void aliasSource(AliasProbe.Source source) {
+    alias.source(source);
+  }
 
   public CheckRunners(Listener listener) {
     this.listener = listener;
@@ -75,6 +81,7 @@ public final class CheckRunners implements AutoCloseable {
       case SCRIPT -> script;
       case UDP -> udp;
       case OS_SERVICE -> osService;
+      case ALIAS -> alias;
       case TTL -> throw new IllegalArgumentException("TTL checks are not probed");
     };
   }

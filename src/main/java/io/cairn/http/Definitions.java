@@ -15,8 +15,7 @@ import java.util.Map;
  * a service's ID is its name; its checks are {@code service:<id>} or {@code service:<id>:<n>}.
  */
 public final class Definitions {
-  private static final String[] UNSUPPORTED_TYPES = {"GRPC", "DockerContainerID", "H2PING", "AliasNode",
-      "AliasService"};
+  private static final String[] UNSUPPORTED_TYPES = {"GRPC", "DockerContainerID", "H2PING"};
 
   /** A service with the checks registered along with it. */
   public record ServiceDefinition(ServiceInstance service, List<CheckDefinition> checks) {}
@@ -80,7 +79,7 @@ public final class Definitions {
     Duration ttl = f.duration("TTL");
     Duration interval = f.duration("Interval");
     Duration timeout = f.duration("Timeout");
-    if (type != CheckType.TTL && (interval == null || interval.isZero() || interval.isNegative())) {
+    if (type != CheckType.TTL && type != CheckType.ALIAS && (interval == null || interval.isZero() || interval.isNegative())) {
       throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, TCP, UDP or OSService checks");
     }
     // "TTL": "" reads as no duration at all: as Consul, a TTL check without a positive TTL is refused.
@@ -99,7 +98,12 @@ public final class Definitions {
     CheckDefinition def = new CheckDefinition(id, name, f.text("Notes"), svc, type, http, f.text("Method"),
         f.headers("Header"), f.text("Body"), f.bool(false, "TLSSkipVerify"), tcp, args, ttl, interval, timeout,
         f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial,
-        type == CheckType.UDP ? f.text("UDP") : type == CheckType.OS_SERVICE ? f.text("OSService") : null);
+        type == CheckType.UDP ? f.text("UDP") : type == CheckType.OS_SERVICE ? f.text("OSService")
+            : type == CheckType.ALIAS ? io.cairn.checks.AliasProbe.target(f.text("AliasNode"), f.text("AliasService")) : null);
+    if (type == CheckType.ALIAS && (f.text("AliasService") == null || f.text("AliasService").isEmpty())
+        && (f.text("AliasNode") == null || f.text("AliasNode").isEmpty())) {
+      throw new IllegalArgumentException("an alias check needs AliasService or AliasNode");
+    }
     if (type == CheckType.UDP && (def.target() == null || def.target().lastIndexOf(':') <= 0)) throw f.bad("UDP", "must be host:port");
     if (type == CheckType.OS_SERVICE && (def.target() == null || !def.target().matches("[A-Za-z0-9@._:-]+"))) {
       throw f.bad("OSService", "must be a service (unit) name");
@@ -119,10 +123,11 @@ public final class Definitions {
     if (f.get("TTL").isPresent()) found.add(CheckType.TTL);
     if (f.get("UDP").isPresent()) found.add(CheckType.UDP);
     if (f.get("OSService").isPresent()) found.add(CheckType.OS_SERVICE);
+    if (f.get("AliasService").isPresent() || f.get("AliasNode").isPresent()) found.add(CheckType.ALIAS);
     if (found.size() == 1) return found.getFirst();
     if (found.size() > 1) throw new IllegalArgumentException("a check must have exactly one of HTTP, TCP, Args or TTL, got " + found);
     for (String t : UNSUPPORTED_TYPES) {
-      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, script, TTL and OSService checks)");
+      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, script, TTL, OSService and alias checks)");
     }
     throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, Args (script) or TTL must be set");
   }

@@ -147,6 +147,42 @@ class AgentChecksTest {
     }
   }
 
+  /** An alias check follows a local service's health, another node's from the catalog, and fails for what is not there. */
+  @Test
+  void aliasChecksFollowWhatTheyAlias() throws Exception {
+    assertThat(put("/v1/agent/service/register", "{\"Name\":\"backend\",\"Check\":{\"CheckID\":\"backend-ttl\",\"TTL\":\"60s\"}}"))
+        .isEqualTo(200);
+    assertThat(put("/v1/agent/service/register", "{\"Name\":\"sidecar\",\"Check\":{\"CheckID\":\"sidecar-alias\","
+        + "\"AliasService\":\"backend\"}}")).isEqualTo(200);
+    assertThat(put("/v1/catalog/register", "{\"Node\":\"far\",\"Address\":\"10.7.0.1\",\"Service\":{\"Service\":\"db\"},"
+        + "\"Check\":{\"CheckID\":\"db-up\",\"ServiceID\":\"db\",\"Status\":\"critical\",\"Output\":\"down\"}}")).isEqualTo(200);
+    assertThat(register("{\"Name\":\"far-db\",\"AliasNode\":\"far\",\"AliasService\":\"db\",\"ServiceID\":\"sidecar\"}")).isEqualTo(200);
+    assertThat(register("{\"Name\":\"ghost\",\"AliasService\":\"no-such-service\",\"ServiceID\":\"sidecar\"}")).isEqualTo(200);
+    assertThat(register("{\"Name\":\"nothing\",\"Interval\":\"1s\",\"AliasNode\":\"\"}")).isEqualTo(400);
+    try {
+      assertThat(put("/v1/agent/check/pass/backend-ttl", "")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(catalog("/v1/agent/checks"))
+          .containsPattern("\"sidecar-alias\".{0,300}\"Status\":\"passing\""));
+      assertThat(put("/v1/agent/check/fail/backend-ttl?note=broken", "")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(catalog("/v1/agent/checks"))
+          .containsPattern("\"sidecar-alias\".{0,300}\"Status\":\"critical\"").contains("broken"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        String checks = catalog("/v1/agent/checks");
+        assertThat(checks).containsPattern("\"far-db\".{0,300}\"Status\":\"critical\"");
+        assertThat(checks).contains("Service no-such-service could not be found");
+      });
+    } finally {
+      put("/v1/agent/service/deregister/sidecar", "");
+      put("/v1/agent/service/deregister/backend", "");
+      put("/v1/catalog/deregister", "{\"Node\":\"far\"}");
+    }
+  }
+
+  private static int put(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + path))
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
   private static int register(String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v1/agent/check/register"))
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
