@@ -19,16 +19,10 @@ final class UdpProbe implements Probe {
   @Override
   public CheckResult run(CheckDefinition def) {
     String target = def.target();
-    int colon = target.lastIndexOf(':');
-    String host = target.substring(0, colon).replace("[", "").replace("]", "");
-    int port;
-    try {
-      port = Integer.parseInt(target.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      return new CheckResult(CheckStatus.CRITICAL, "invalid UDP port in \"" + target + "\"");
-    }
+    ProbeAddress a = ProbeAddress.parse(target, "UDP");
+    if (a.invalid() != null) return a.invalid();
     try (DatagramSocket s = new DatagramSocket()) {
-      s.connect(new InetSocketAddress(host, port));
+      s.connect(new InetSocketAddress(a.host(), a.port()));
       s.setSoTimeout((int) def.effectiveTimeout().toMillis());
       s.send(new DatagramPacket(PAYLOAD, PAYLOAD.length));
       try {
