@@ -17,6 +17,7 @@ public final class EndpointRoutes {
     rpc.register("/rpc/apply", Command.class, endpoints::applyForwarded);
     rpc.register("/rpc/apply-batch", WriteForwarder.Batch.class, (batch, fwd) -> endpoints.applyForwardedBatch(batch));
     rpc.register("/rpc/readindex", Object.class, (none, fwd) -> endpoints.leaderReadIndex());
+    rpc.register("/rpc/term", Object.class, (none, fwd) -> endpoints.term());
     rpc.register("/rpc/read", RemoteCluster.ReadRequest.class, (req, fwd) -> {
       String dc = req.datacenter();
       if (dc == null || dc.isEmpty() || dc.equals(endpoints.datacenter())) return read(endpoints, req);

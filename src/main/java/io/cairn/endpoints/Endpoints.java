@@ -50,6 +50,7 @@ public final class Endpoints implements Cluster {
   private volatile Consensus raft;
   private final SessionTimers sessionTimers;
   private final ReadIndexRounds readIndexRounds = new ReadIndexRounds();
+  private final LeadershipCheck leadership;
   private volatile boolean stopping;
 
   /** How a write reaches the leader from here. */
@@ -67,7 +68,7 @@ public final class Endpoints implements Cluster {
   public Endpoints(StateStore store, String datacenter, RpcClient rpc) {
     this(store, datacenter, rpc, new WriteForwarder(rpc, WRITE_TIMEOUT)::forward,
         leader -> rpc.post(leader, "/rpc/readindex", java.util.Map.of(), ReadIndex.class, READ_BARRIER_TIMEOUT, true).index(),
-        System::nanoTime, LEADER_WAIT);
+        LeadershipCheck.overRpc(rpc, READ_BARRIER_TIMEOUT), System::nanoTime, LEADER_WAIT);
   }
 
   /**
@@ -75,8 +76,9 @@ public final class Endpoints implements Cluster {
    * long a request waits for a leader given: what unit tests drive.
    */
   Endpoints(StateStore store, String datacenter, RpcClient rpc, Forwarder forwarder, LeaderReadIndex leaderReadIndex,
-            LongSupplier clock, Duration leaderWait) {
+            LeadershipCheck.TermProbe termProbe, LongSupplier clock, Duration leaderWait) {
     this.store = store;
+    this.leadership = new LeadershipCheck(termProbe);
     this.datacenter = datacenter;
     this.rpc = rpc;
     this.forwarder = forwarder;
@@ -180,7 +182,8 @@ public final class Endpoints implements Cluster {
   }
 
   /**
-   * ReadIndex: on the leader, Ratis confirms leadership (lease or heartbeat round); on a
+   * ReadIndex: on the leader, a round of term questions confirms leadership
+   * ({@link LeadershipCheck}: Ratis's own round is skipped when nothing new was committed); on a
    * follower, the leader does that and says how far it had applied, and the follower waits to
    * have applied as far. Ratis's own follower ReadIndex needs its gRPC transport; this is the
    * same protocol over our RPC.
@@ -188,7 +191,7 @@ public final class Endpoints implements Cluster {
   private void readBarrier(Consensus r) {
     try {
       if (r.isLeader()) {
-        r.readBarrier(READ_BARRIER_TIMEOUT);
+        leadership.readIndex(r, READ_BARRIER_TIMEOUT);
         return;
       }
       String leader = r.leaderRpcAddress();
@@ -213,11 +216,19 @@ public final class Endpoints implements Cluster {
     Consensus r = raft;
     if (r == null || !r.isLeader()) throw new NoLeaderException();
     try {
-      r.readBarrier(READ_BARRIER_TIMEOUT);
-    } catch (NotLeaderException e) {
+      return new ReadIndex(leadership.readIndex(r, READ_BARRIER_TIMEOUT));
+    } catch (NoLeaderException e) {
+      throw e;
+    } catch (Exception e) {
       throw new NoLeaderException();
     }
-    return new ReadIndex(r.lastAppliedIndex());
+  }
+
+  /** Answer of /rpc/term: this server's current Raft term, for a leader confirming it still leads. */
+  LeadershipCheck.Term term() {
+    Consensus r = raft;
+    if (r == null) throw new NoLeaderException();
+    return new LeadershipCheck.Term(r.currentTerm());
   }
 
   public QueryMeta meta(long index) {

@@ -28,6 +28,9 @@ public interface Consensus {
   /** Whether this member leads and has applied its own term's first entry. */
   boolean isLeader();
 
+  /** This member's current Raft term (what a leader asks the others to confirm it still leads). */
+  long currentTerm();
+
   /** Whether this member knows of a leader at all. */
   boolean knownLeader();
 

@@ -335,6 +335,12 @@ public final class RaftNode implements Consensus, AutoCloseable {
   }
 
   @Override
+  public long currentTerm() {
+    DivisionInfo i = info();
+    return i == null ? 0 : i.getCurrentTerm();
+  }
+
+  @Override
   public boolean knownLeader() {
     DivisionInfo i = info();
     return i != null && i.getLeaderId() != null;

@@ -20,6 +20,8 @@ final class InMemoryGroup {
   private final List<Member> members = new ArrayList<>();
   private final List<Command> log = new ArrayList<>();
   private int leader = 0;
+  /** A member cut off while leading: it still believes it leads, at its old term, but commits nothing. */
+  private int deposed = -1;
 
   InMemoryGroup(int size) {
     for (int i = 0; i < size; i++) members.add(new Member("s" + (i + 1)));
@@ -31,14 +33,26 @@ final class InMemoryGroup {
 
   synchronized void leader(int i) {
     leader = i;
+    deposed = -1;
   }
 
   synchronized void noLeader() {
     leader = -1;
+    deposed = -1;
+  }
+
+  /**
+   * The others elect {@code i} in a newer term while the leader, cut off, does not hear of it and
+   * goes on believing it leads.
+   */
+  synchronized void electBehindLeadersBack(int i) {
+    deposed = leader;
+    leader = i;
+    for (int m = 0; m < members.size(); m++) if (m != deposed) members.get(m).term++;
   }
 
   private synchronized Outcome append(Member from, Command command) {
-    if (leader < 0 || members.get(leader) != from) throw new NotLeaderException(leaderAddress());
+    if (leader < 0 || members.get(leader) != from) throw new NotLeaderException(leaderAddress());  // a deposed one commits nothing
     log.add(command);
     Outcome mine = null;
     for (Member m : members) {
@@ -62,6 +76,7 @@ final class InMemoryGroup {
     final StateStore store = new StateStore();
     private long applied;
     private volatile boolean lagging;
+    private volatile long term = 1;
 
     Member(String id) {
       this.id = id;
@@ -109,8 +124,13 @@ final class InMemoryGroup {
     @Override
     public boolean isLeader() {
       synchronized (InMemoryGroup.this) {
-        return leader >= 0 && members.get(leader) == this;
+        return leader >= 0 && members.get(leader) == this || deposed >= 0 && members.get(deposed) == this;
       }
+    }
+
+    @Override
+    public long currentTerm() {
+      return term;
     }
 
     @Override
@@ -123,12 +143,16 @@ final class InMemoryGroup {
     @Override
     public String leaderId() {
       synchronized (InMemoryGroup.this) {
+        if (deposed >= 0 && members.get(deposed) == this) return id;
         return leader < 0 ? null : members.get(leader).id;
       }
     }
 
     @Override
     public String leaderRpcAddress() {
+      synchronized (InMemoryGroup.this) {
+        if (deposed >= 0 && members.get(deposed) == this) return address();
+      }
       return leaderAddress();
     }
 
