@@ -334,6 +334,11 @@ public final class Agent implements AgentControl, AutoCloseable {
   }
 
   @Override
+  public io.cairn.state.AutopilotConfig autopilotConfigured() {
+    return config.autopilot();
+  }
+
+  @Override
   public java.time.Duration sessionTtlMin() {
     return config.sessionTtlMin();
   }
@@ -397,7 +402,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
-        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs());
+        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

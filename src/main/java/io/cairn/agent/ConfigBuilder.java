@@ -73,6 +73,8 @@ public final class ConfigBuilder {
   public boolean translateWanAddrs;
   /** The shortest session TTL accepted (Consul's session_ttl_min, 10s by default). */
   public Duration sessionTtlMin = Duration.ofSeconds(10);
+  /** The autopilot settings a leader stores when the cluster has none yet (Consul's autopilot block). */
+  public io.cairn.state.AutopilotConfig autopilot = io.cairn.state.AutopilotConfig.DEFAULTS;
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
@@ -220,6 +222,7 @@ public final class ConfigBuilder {
     Duration rt = f.duration("recursor_timeout");
     if (rt != null) recursorTimeout = rt;
     f.objects("dns_config").forEach(this::applyDns);
+    f.objects("autopilot").forEach(this::applyAutopilot);
     for (Fields p : f.objects("ports")) {
       httpPort = port(p, httpPort, "http");
       dnsPort = port(p, dnsPort, "dns");
@@ -234,6 +237,22 @@ public final class ConfigBuilder {
     for (Fields c : concat(f.objects("check"), f.objects("checks"))) {
       checks.add(Definitions.check(c, null, null, null, true, scripts));
     }
+  }
+
+  private void applyAutopilot(Fields a) {
+    io.cairn.state.AutopilotConfig c = autopilot;
+    Duration lct = a.duration("last_contact_threshold");
+    Duration sst = a.duration("server_stabilization_time");
+    int trailing = a.integer((int) c.maxTrailingLogs(), "max_trailing_logs");
+    int minQuorum = a.integer((int) c.minQuorum(), "min_quorum");
+    if (lct != null && (lct.isNegative() || lct.isZero())) throw a.bad("last_contact_threshold", "must be positive");
+    if (sst != null && sst.isNegative()) throw a.bad("server_stabilization_time", "must not be negative");
+    if (trailing < 0) throw a.bad("max_trailing_logs", "must not be negative");
+    if (minQuorum < 0) throw a.bad("min_quorum", "must not be negative");
+    autopilot = new io.cairn.state.AutopilotConfig(a.bool(c.cleanupDeadServers(), "cleanup_dead_servers"),
+        lct == null ? c.lastContactThresholdMillis() : lct.toMillis(), trailing, minQuorum,
+        sst == null ? c.serverStabilizationTimeMillis() : sst.toMillis(), c.redundancyZoneTag(), c.disableUpgradeMigration(),
+        c.upgradeVersionTag(), 0, 0);
   }
 
   private void applyDns(Fields d) {
@@ -315,7 +334,7 @@ public final class ConfigBuilder {
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
         enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
-        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs);
+        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot);
   }
 
   /**

@@ -44,6 +44,8 @@ final class ConsulKeys {
         "pid_file", "service", "services", "check", "checks", "watches", "retry_join_wan", "start_join_wan", "session_ttl_min",
         "advertise_addr_wan", "translate_wan_addrs");
     honoured(t, under("addresses", "http", "dns"));
+    honoured(t, under("autopilot", "cleanup_dead_servers", "last_contact_threshold", "max_trailing_logs", "min_quorum",
+        "server_stabilization_time"));
     honoured(t, under("ports", "http", "dns", "server", "serf_lan"));
     honoured(t, under("dns_config", "node_ttl", "service_ttl", "only_passing", "a_record_limit", "allow_stale",
         "recursor_timeout"));
@@ -106,8 +108,6 @@ final class ConsulKeys {
     noEffect(t, RAFT, under("raft_logstore", "backend", "disable_log_cache", "verification.enabled",
         "verification.interval", "boltdb.no_freelist_sync", "wal.segment_size_mb"));
     noEffect(t, null, "performance.leave_drain_time", "performance.rpc_hold_timeout");
-    noEffect(t, "no autopilot", under("autopilot", "cleanup_dead_servers", "last_contact_threshold",
-        "max_trailing_logs", "min_quorum", "server_stabilization_time"));
     noEffect(t, TELEMETRY, under("telemetry", "circonus_api_app", "circonus_api_token", "circonus_api_url",
         "circonus_broker_id", "circonus_broker_select_tag", "circonus_check_display_name",
         "circonus_check_force_metric_activation", "circonus_check_id", "circonus_check_instance_id",

@@ -41,6 +41,7 @@ final class ServerMode implements AutoCloseable {
   private static final Duration DISCOVERY_REFRESH = Duration.ofSeconds(10);
   private final RpcServer rpcServer;
   private final Heartbeats heartbeats;
+  private final io.cairn.membership.Autopilot autopilot;
   /** The servers of every datacenter; null on a -dev server, which has no RPC port. */
   private final io.cairn.membership.WanPool wan;
   private volatile Thread ticker;
@@ -67,6 +68,9 @@ final class ServerMode implements AutoCloseable {
     DiscoveryCache discovered = discovery == null ? null : new DiscoveryCache(discovery);
     this.cluster = new ServerCluster(self, config.retryJoin(), rpc, discovered == null ? List::of : discovered::servers);
     this.heartbeats = new Heartbeats(serverPort(endpoints, () -> raft), rpc, config.nodeFailureTimeout(), System::nanoTime);
+    this.autopilot = new io.cairn.membership.Autopilot(autopilotPort(), heartbeats, Agent.VERSION, System::nanoTime,
+        System::currentTimeMillis);
+    endpoints.attachAutopilot(autopilot::report);
     rpcServer = config.dev() ? null  // a lone dev server has nobody to talk to
         : new RpcServer(new InetSocketAddress(config.bindAddr(), config.serverPort()));
     wan = rpcServer == null ? null : new io.cairn.membership.WanPool(config.nodeName(), config.datacenter(),
@@ -159,6 +163,69 @@ final class ServerMode implements AutoCloseable {
     };
   }
 
+  /** What autopilot needs of this server: Raft's view of the voters, the stored settings, and writing them. */
+  private io.cairn.membership.Autopilot.ServerPort autopilotPort() {
+    return new io.cairn.membership.Autopilot.ServerPort() {
+      @Override
+      public boolean isLeader() {
+        return endpoints.isLeader();
+      }
+
+      @Override
+      public String selfId() {
+        return config.nodeName();
+      }
+
+      @Override
+      public List<Voter> voters() {
+        return endpoints.peers();
+      }
+
+      @Override
+      public io.cairn.state.AutopilotConfig config() {
+        java.util.Optional<io.cairn.state.AutopilotConfig> stored = store.autopilotConfig();
+        if (stored.isPresent()) return stored.get();
+        // As Consul's leader: the first one stores its configured settings, and from then on the
+        // stored ones rule (changed with operator autopilot set-config).
+        try {
+          endpoints.write(new io.cairn.state.Command.AutopilotSet(config.autopilot(), 0L));
+        } catch (RuntimeException e) {
+          LOG.debug("storing autopilot settings: {}", e.getMessage());
+        }
+        return store.autopilotConfig().orElse(config.autopilot());
+      }
+
+      @Override
+      public java.util.Map<String, Long> followerSilenceMillis() {
+        RaftNode r = raft;
+        return r == null ? java.util.Map.of() : r.followerSilenceMillis();
+      }
+
+      @Override
+      public java.util.Map<String, Long> logIndexes() {
+        RaftNode r = raft;
+        return r == null ? java.util.Map.of() : r.logIndexes();
+      }
+
+      @Override
+      public long lastIndex() {
+        RaftNode r = raft;
+        return r == null ? 0 : r.logIndexes().getOrDefault(config.nodeName(), r.lastAppliedIndex());
+      }
+
+      @Override
+      public long term() {
+        RaftNode r = raft;
+        return r == null ? 0 : r.currentTerm();
+      }
+
+      @Override
+      public void removeVoter(String id) {
+        endpoints.removePeer(id);
+      }
+    };
+  }
+
   private void discoverAndStart() {
     try {
       ServerCluster.StartPlan plan = cluster.discover(config.bootstrapExpect(), config.retryInterval(), config.retryMax());
@@ -211,6 +278,11 @@ final class ServerMode implements AutoCloseable {
         }
       }
       heartbeats.tick();
+      try {
+        autopilot.tick();
+      } catch (RuntimeException e) {
+        LOG.debug("autopilot: {}", e.getMessage());
+      }
       // A server out of the group (it left, or was removed, and restarted with its data) asks
       // to be added again: at once, then every retry_interval.
       if (!leaving && raft != null && System.nanoTime() - lastRejoin >= config.retryInterval().toNanos()) {

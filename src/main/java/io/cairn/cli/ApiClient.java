@@ -59,6 +59,11 @@ final class ApiClient {
     return json(send("PUT", path, query, body, false).orElseThrow());
   }
 
+  /** A POST; the answer's JSON, or null for an empty 200. */
+  JsonNode post(String path, Map<String, String> query, byte[] body) {
+    return json(send("POST", path, query, body, false).orElseThrow());
+  }
+
   JsonNode delete(String path, Map<String, String> query) {
     return json(send("DELETE", path, query, null, false).orElseThrow());
   }

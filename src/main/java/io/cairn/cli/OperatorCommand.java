@@ -6,12 +6,29 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cairn operator raft list-peers|remove-peer}: the servers' Raft configuration. */
-@Command(name = "operator", description = "Operator tools.", subcommands = {OperatorCommand.Raft.class})
+/**
+ * {@code cairn operator raft list-peers|remove-peer|transfer-leader}: the servers' Raft
+ * configuration; {@code cairn operator autopilot get-config|set-config|state}.
+ */
+@Command(name = "operator", description = "Operator tools.",
+    subcommands = {OperatorCommand.Raft.class, AutopilotCommand.class})
 final class OperatorCommand {
   @Command(name = "raft", description = "The servers' Raft configuration.",
-      subcommands = {OperatorCommand.ListPeers.class, OperatorCommand.RemovePeer.class})
+      subcommands = {OperatorCommand.ListPeers.class, OperatorCommand.RemovePeer.class, OperatorCommand.TransferLeader.class})
   static final class Raft {}
+
+  @Command(name = "transfer-leader", description = "Hands Raft leadership to another server.")
+  static final class TransferLeader extends ClientCommand {
+    @Option(names = "-id", paramLabel = "ID", description = "The server to lead (default: the most up-to-date follower).")
+    String id;
+
+    @Override
+    int run(ApiClient client) {
+      client.post("/v1/operator/raft/transfer-leader", id == null ? Map.of() : Map.of("id", id), new byte[0]);
+      out().println("Success");
+      return 0;
+    }
+  }
 
   @Command(name = "list-peers", description = "Lists the Raft peers and which leads.")
   static final class ListPeers extends ClientCommand {

@@ -33,6 +33,12 @@ public interface Cluster {
   /** Removes a server from the Raft voters, through the leader. */
   void removePeer(String id);
 
+  /** Autopilot's view of the servers, from the leader. */
+  io.cairn.membership.Autopilot.Report autopilot();
+
+  /** Hands Raft leadership to the server {@code id} (null or empty: the most up-to-date one); returns the new leader's id. */
+  String transferLeader(String id);
+
   /** Figures for /v1/agent/metrics about the replicated state: a server's; none on a client. */
   Map<String, Double> gauges();
 }

@@ -26,6 +26,9 @@ public final class EndpointRoutes {
       return readElsewhere(endpoints, dc, req);
     });
     rpc.register("/rpc/raft-status", Object.class, (none, fwd) -> endpoints.raft());
+    rpc.register("/rpc/autopilot", Object.class, (none, fwd) -> endpoints.autopilot(fwd));
+    rpc.register("/rpc/transfer-leader", LeaderOperations.Transfer.class,
+        (t, fwd) -> new LeaderOperations.Transfer(endpoints.transferLeader(t.id(), fwd)));
     rpc.register("/rpc/node", ClientCatalogPort.NodeQuery.class, (q, fwd) -> nodeCatalog(endpoints, q.node()));
     rpc.register("/rpc/session-renew", Endpoints.RenewRequest.class, (req, fwd) -> endpoints.renewOnLeader(req));
     rpc.register("/rpc/session-renew-any", RemoteCluster.Id.class,

@@ -51,6 +51,7 @@ public final class Endpoints implements Cluster {
   private final SessionTimers sessionTimers;
   private final ReadIndexRounds readIndexRounds = new ReadIndexRounds();
   private final LeadershipCheck leadership;
+  private final LeaderOperations leaderOps;
   private volatile boolean stopping;
 
   /** How a write reaches the leader from here. */
@@ -79,6 +80,7 @@ public final class Endpoints implements Cluster {
             LeadershipCheck.TermProbe termProbe, LongSupplier clock, Duration leaderWait) {
     this.store = store;
     this.leadership = new LeadershipCheck(termProbe);
+    this.leaderOps = new LeaderOperations(rpc, () -> raft);
     this.datacenter = datacenter;
     this.rpc = rpc;
     this.forwarder = forwarder;
@@ -400,6 +402,29 @@ public final class Endpoints implements Cluster {
     long last = store.lastIndex();
     return new RaftStatus(leaderAddress(), leader == null ? "" : leader,
         peers().stream().map(p -> new RaftStatus.Peer(p.id(), p.rpcAddress())).toList(), last, isLeader(), meta(last));
+  }
+
+  /** Where the leader's autopilot report comes from (set by a server once it runs autopilot). */
+  public void attachAutopilot(java.util.function.Supplier<io.cairn.membership.Autopilot.Report> report) {
+    leaderOps.attachAutopilot(report);
+  }
+
+  @Override
+  public io.cairn.membership.Autopilot.Report autopilot() {
+    return leaderOps.autopilot(false);
+  }
+
+  io.cairn.membership.Autopilot.Report autopilot(boolean forwarded) {
+    return leaderOps.autopilot(forwarded);
+  }
+
+  @Override
+  public String transferLeader(String id) {
+    return leaderOps.transferLeader(id, false);
+  }
+
+  String transferLeader(String id, boolean forwarded) {
+    return leaderOps.transferLeader(id, forwarded);
   }
 
   @Override

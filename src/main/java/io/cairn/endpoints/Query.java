@@ -44,6 +44,7 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Query.Checks.class, name = "checks"),
     @JsonSubTypes.Type(value = Query.Backup.class, name = "backup"),
     @JsonSubTypes.Type(value = Query.PreparedQueries.class, name = "prepared-queries"),
+    @JsonSubTypes.Type(value = Query.AutopilotSettings.class, name = "autopilot-settings"),
 })
 public sealed interface Query<T> {
   /** Runs the read on {@code store}, registering what it looked at in {@code ws}. */
@@ -64,7 +65,7 @@ public sealed interface Query<T> {
   }
 
   /** A read whose answer may be absent: an Optional here, null on the wire. */
-  sealed interface Maybe<V> extends Query<Optional<V>> permits KvGet, SessionInfo, NodeServicesOf {
+  sealed interface Maybe<V> extends Query<Optional<V>> permits KvGet, SessionInfo, NodeServicesOf, AutopilotSettings {
     @Override
     @SuppressWarnings("unchecked")
     default Optional<V> fromWire(Object wire) {
@@ -149,6 +150,18 @@ public sealed interface Query<T> {
 
     public TypeReference<?> wireType() {
       return new TypeReference<List<io.cairn.state.PreparedQuery>>() {};
+    }
+  }
+
+  /** Autopilot's stored settings (none until a leader stored its configured ones); not a blocking read. */
+  record AutopilotSettings() implements Maybe<io.cairn.state.AutopilotConfig> {
+    public Indexed<Optional<io.cairn.state.AutopilotConfig>> run(StateStore s, WatchSet ws) {
+      Optional<io.cairn.state.AutopilotConfig> c = s.autopilotConfig();
+      return new Indexed<>(c.map(io.cairn.state.AutopilotConfig::modifyIndex).orElse(0L), c);
+    }
+
+    public TypeReference<?> wireType() {
+      return new TypeReference<io.cairn.state.AutopilotConfig>() {};
     }
   }
 

@@ -108,6 +108,17 @@ public final class RemoteCluster implements Cluster {
   }
 
   @Override
+  public io.cairn.membership.Autopilot.Report autopilot() {
+    return call("/rpc/autopilot", Map.of(), io.cairn.membership.Autopilot.Report.class, Duration.ofSeconds(15));
+  }
+
+  @Override
+  public String transferLeader(String id) {
+    return call("/rpc/transfer-leader", new LeaderOperations.Transfer(id == null ? "" : id), LeaderOperations.Transfer.class,
+        Duration.ofSeconds(20)).id();
+  }
+
+  @Override
   public Map<String, Double> gauges() {
     return Map.of();
   }

@@ -49,6 +49,9 @@ public interface AgentControl {
   /** The shortest session TTL this agent accepts (session_ttl_min). */
   java.time.Duration sessionTtlMin();
 
+  /** This agent's configured autopilot settings: what a leader stores when the cluster has none yet. */
+  io.cairn.state.AutopilotConfig autopilotConfigured();
+
   void reload() throws Exception;
 
   void leave();

@@ -96,6 +96,7 @@ final class RestoreUpload {
         case "sessions" -> eachEntry(p, field, key -> parts.session(key, record(p, Session.class, field + "." + key)));
         case "leftNodes" -> eachEntry(p, field, key -> parts.leftNode(key, p.getValueAsString()));
         case "queries" -> eachEntry(p, field, key -> parts.query(key, record(p, io.cairn.state.PreparedQuery.class, field + "." + key)));
+        case "autopilot" -> parts.autopilot(record(p, io.cairn.state.AutopilotConfig.class, field));
         case "kvReapedFloor" -> parts.reapedFloor(p.getValueAsLong());
         // Request ids, indexes and a restore under way belong to the cluster that wrote the
         // backup, not to its data: a restore resets them here.

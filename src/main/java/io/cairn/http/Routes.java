@@ -15,6 +15,7 @@ final class Routes {
     new StatusApi(ctx).register(r);
     new SnapshotApi(ctx).register(r);
     new OperatorApi(ctx).register(r);
+    new AutopilotApi(ctx).register(r);
     new SessionApi(ctx).register(r);
     new TxnApi(ctx).register(r);
     new QueryApi(ctx).register(r);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * full timeout first. Other servers keep the beats that pass through them, which is what they
  * answer with while there is no leader.
  */
-public final class Heartbeats {
+public final class Heartbeats implements Autopilot.Membership {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
   public static final String SERF_HEALTH = "serfHealth";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
@@ -203,6 +203,18 @@ public final class Heartbeats {
     String leader = server.leaderRpcAddress();
     if (forwarded || leader == null || leader.isEmpty()) throw new NoLeaderException();
     return rpc.post(leader, path, body, Ack.class, CALL_TIMEOUT, true);
+  }
+
+  /** A member as this server's table has it (the leader's is the one kept up), or null. */
+  @Override
+  public Member member(String name) {
+    return table.get(name);
+  }
+
+  /** How long a member has been failed (nanoseconds on this clock), or -1 if it is not. */
+  @Override
+  public long failedForNanos(String name, long now) {
+    return table.failedFor(name, now);
   }
 
   /** Called every second on every server; acts only on the leader. */

@@ -99,6 +99,12 @@ public final class MemberTable {
     return members.remove(name) != null;
   }
 
+  /** How long {@code name} has been failed at {@code now} (nanoseconds), or -1 if it is not failed. */
+  public synchronized long failedFor(String name, long now) {
+    Entry e = members.get(name);
+    return e == null || e.member().status() != Member.Status.FAILED ? -1 : now - e.since();
+  }
+
   public synchronized Member get(String name) {
     Entry e = members.get(name);
     return e == null ? null : e.member();

@@ -98,6 +98,8 @@ final class CommandCodec {
       // Prepared queries are replicated state: every server must run the same one by a name.
       case Command.QuerySet q -> false;
       case Command.QueryDelete q -> false;
+      // Autopilot's settings decide which servers the leader removes: every server must hold the same.
+      case Command.AutopilotSet a -> false;
     };
   }
 

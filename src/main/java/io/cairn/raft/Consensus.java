@@ -52,6 +52,12 @@ public interface Consensus {
   /** On the leader: makes {@code peer} a voter (no-op if it is one). */
   void addVoter(Voter peer, Duration timeout) throws IOException;
 
+  /**
+   * On the leader: hands leadership to {@code toId} (null: the most up-to-date follower); returns
+   * the new leader's id. {@link IllegalArgumentException} for an unknown id or this server's own.
+   */
+  String transferLeadership(String toId, Duration timeout) throws IOException;
+
   /** On the leader: removes a voter (no-op if it is not one). */
   void removeVoter(String id, Duration timeout) throws IOException;
 }

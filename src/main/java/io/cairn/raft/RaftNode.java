@@ -240,6 +240,50 @@ public final class RaftNode implements Consensus, AutoCloseable {
     LOG.info("removed raft voter id={}", id);
   }
 
+  /**
+   * On the leader: hands leadership to {@code toId}, or, when null, to the follower whose log
+   * reaches furthest; returns once the new leader is elected.
+   */
+  @Override
+  public String transferLeadership(String toId, Duration timeout) throws IOException {
+    if (!isLeader()) throw new NotLeaderException(leaderRpcAddress());
+    String target = toId;
+    if (target == null || target.isEmpty()) {
+      target = logIndexes().entrySet().stream().filter(e -> !e.getKey().equals(selfId.toString()))
+          .max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey)
+          .orElseThrow(() -> new IllegalArgumentException("no other server to hand leadership to: this one is the only voter"));
+    }
+    String to = target;
+    if (peers().stream().noneMatch(p -> p.id().equals(to))) throw new IllegalArgumentException("no voter with id \"" + to + "\"");
+    if (to.equals(selfId.toString())) throw new IllegalArgumentException("\"" + to + "\" is already the leader");
+    var req = new org.apache.ratis.protocol.TransferLeadershipRequest(clientId, selfId, GROUP_ID, callIds.incrementAndGet(),
+        RaftPeerId.valueOf(to), timeout.toMillis());
+    try {
+      RaftClientReply r = server.transferLeadershipAsync(req).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      if (!r.isSuccess()) throw failureOf(r, r.getException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("leadership transfer to " + to + " failed: " + e.getMessage(), e);
+    }
+    LOG.info("leadership transferred to {}", to);
+    return to;
+  }
+
+  /** On the leader: each voter's commit index as the leader knows it (its own included). */
+  public java.util.Map<String, Long> logIndexes() {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    try {
+      for (var c : server.getDivision(GROUP_ID).getCommitInfos()) {
+        out.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
+      }
+    } catch (IOException e) {
+      // no division (stopping): nothing known
+    }
+    return out;
+  }
+
   private void changeConfiguration(List<RaftPeer> next, Duration timeout) throws IOException {
     if (!isLeader()) throw new NotLeaderException(leaderRpcAddress());
     SetConfigurationRequest req = new SetConfigurationRequest(clientId, selfId, GROUP_ID, callIds.incrementAndGet(), next);

@@ -29,6 +29,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = Command.RestoreAbort.class, name = "restore-abort"),
     @JsonSubTypes.Type(value = Command.QuerySet.class, name = "query-set"),
     @JsonSubTypes.Type(value = Command.QueryDelete.class, name = "query-delete"),
+    @JsonSubTypes.Type(value = Command.AutopilotSet.class, name = "autopilot-set"),
 })
 public sealed interface Command {
 
@@ -112,4 +113,10 @@ public sealed interface Command {
   record QuerySet(PreparedQuery query) implements Command {}
 
   record QueryDelete(String id) implements Command {}
+
+  /**
+   * Replaces autopilot's settings. {@code cas} null: unconditional; n: only if the stored
+   * settings' ModifyIndex is n (0 while none were ever stored). Outcome.NOT_APPLIED when it differs.
+   */
+  record AutopilotSet(AutopilotConfig config, Long cas) implements Command {}
 }

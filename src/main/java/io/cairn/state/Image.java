@@ -12,7 +12,17 @@ public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones
                     long kvRestoreFloor, List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
                     LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
                     LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes,
-                    Staged staged, Map<String, PreparedQuery> queries) {
+                    Staged staged, Map<String, PreparedQuery> queries, AutopilotConfig autopilot) {
+
+  /** An image without autopilot settings (written before they existed, or never set). */
+  public Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor, long kvRestoreFloor,
+               List<Node> nodes, List<ServiceInstance> services, List<HealthCheck> checks,
+               LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
+               LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes, Staged staged,
+               Map<String, PreparedQuery> queries) {
+    this(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks, recentRequests, sessions,
+        leftNodes, events, indexes, staged, queries, null);
+  }
 
   /** An image without prepared queries (written before they existed, or a part that holds none). */
   public Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones, long kvReapedFloor, long kvRestoreFloor,
@@ -20,7 +30,7 @@ public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones
                LinkedHashMap<String, Outcome> recentRequests, Map<String, Session> sessions,
                LinkedHashMap<String, String> leftNodes, List<UserEvent> events, TopicIndexes.Image indexes, Staged staged) {
     this(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks, recentRequests, sessions,
-        leftNodes, events, indexes, staged, null);
+        leftNodes, events, indexes, staged, null, null);
   }
 
   /** A restore in parts under way: its id, the next part expected, and what has arrived (an image without one of these). */
@@ -32,6 +42,6 @@ public record Image(long index, List<KvEntry> kv, Map<String, Long> kvTombstones
    */
   public Image forBackup() {
     return new Image(index, kv, kvTombstones, kvReapedFloor, kvRestoreFloor, nodes, services, checks,
-        new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null, queries);
+        new LinkedHashMap<>(), sessions, leftNodes, events, indexes, null, queries, autopilot);
   }
 }

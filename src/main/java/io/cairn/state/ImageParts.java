@@ -23,6 +23,7 @@ public final class ImageParts {
   private final LinkedHashMap<String, String> leftNodes = new LinkedHashMap<>();
   private final List<UserEvent> events = new ArrayList<>();
   private final Map<String, PreparedQuery> queries = new TreeMap<>();
+  private AutopilotConfig autopilot;
 
   public void add(KvEntry e) {
     kv.add(e);
@@ -56,6 +57,10 @@ public final class ImageParts {
     queries.put(id, q);
   }
 
+  public void autopilot(AutopilotConfig config) {
+    autopilot = config;
+  }
+
   public void leftNode(String name, String address) {
     leftNodes.put(name, address);
   }
@@ -76,13 +81,14 @@ public final class ImageParts {
     if (part.leftNodes() != null) leftNodes.putAll(part.leftNodes());
     if (part.events() != null) events.addAll(part.events());
     if (part.queries() != null) queries.putAll(part.queries());
+    if (part.autopilot() != null) autopilot = part.autopilot();
   }
 
   /** What has been collected, as an image of its own (a copy: collecting may go on). */
   public Image image() {
     return new Image(0, new ArrayList<>(kv), new TreeMap<>(tombstones), reapedFloor, 0, new ArrayList<>(nodes),
         new ArrayList<>(services), new ArrayList<>(checks), new LinkedHashMap<>(), new TreeMap<>(sessions),
-        new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null, new TreeMap<>(queries));
+        new LinkedHashMap<>(leftNodes), new ArrayList<>(events), null, null, new TreeMap<>(queries), autopilot);
   }
 
   public void clear() {
@@ -96,5 +102,6 @@ public final class ImageParts {
     leftNodes.clear();
     events.clear();
     queries.clear();
+    autopilot = null;
   }
 }

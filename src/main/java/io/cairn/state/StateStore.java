@@ -32,6 +32,8 @@ public final class StateStore {
   private final Sessions sessions = new Sessions();
   /** Prepared queries by id. */
   private final java.util.TreeMap<String, PreparedQuery> queries = new java.util.TreeMap<>();
+  /** Autopilot's settings once set through the API; null until then (the servers' configured ones apply). */
+  private AutopilotConfig autopilot;
   private final SessionLifecycle lifecycle = new SessionLifecycle(sessions, catalog, kv);
   private final TopicIndexes indexes = new TopicIndexes();
   private final Watches watches = new Watches();
@@ -149,6 +151,12 @@ public final class StateStore {
       case Command.QueryDelete q -> {
         if (queries.remove(q.id()) == null) yield Outcome.error("Query not found");
         ch.touch(Topic.Table.QUERIES);
+        yield Outcome.OK;
+      }
+      case Command.AutopilotSet a -> {
+        long current = autopilot == null ? 0 : autopilot.modifyIndex();
+        if (a.cas() != null && a.cas() != current) yield Outcome.NOT_APPLIED;
+        autopilot = a.config().at(autopilot == null ? index : autopilot.createIndex(), index);
         yield Outcome.OK;
       }
       case Command.Noop n -> Outcome.OK;
@@ -450,8 +458,13 @@ public final class StateStore {
       return new Image(lastIndex, k.entries(), k.tombstones(), k.reapedFloor(), k.restoreFloor(), c.nodes(),
           c.services(), c.checks(), new LinkedHashMap<>(recentRequests), sessions.image(),
           new LinkedHashMap<>(leftNodes), new ArrayList<>(events), indexes.image(),
-          staged.image(), new java.util.TreeMap<>(queries));
+          staged.image(), new java.util.TreeMap<>(queries), autopilot);
     });
+  }
+
+  /** Autopilot's settings as last set through the API, or empty if they never were. */
+  public java.util.Optional<AutopilotConfig> autopilotConfig() {
+    return locked(() -> java.util.Optional.ofNullable(autopilot));
   }
 
   /**
@@ -497,5 +510,6 @@ public final class StateStore {
     if (img.events() != null) events.addAll(img.events());
     queries.clear();
     if (img.queries() != null) queries.putAll(img.queries());
+    autopilot = img.autopilot();
   }
 }

@@ -99,6 +99,29 @@ class ConfigBuilderTest {
   }
 
   @Test
+  void theAutopilotBlockGivesTheSettingsALeaderStoresAndBadValuesAreRefused() throws Exception {
+    Path f = write("ap.hcl", """
+        autopilot {
+          cleanup_dead_servers = false
+          last_contact_threshold = "1s"
+          max_trailing_logs = 500
+          min_quorum = 3
+          server_stabilization_time = "30s"
+        }
+        """);
+    ConfigBuilder b = new ConfigBuilder().devMode();
+    b.configFiles.add(f);
+    assertThat(b.loadFiles().build().autopilot())
+        .isEqualTo(new io.cairn.state.AutopilotConfig(false, 1000, 500, 3, 30_000, "", false, "", 0, 0));
+    assertThat(b.warnings()).isEmpty();
+
+    Path bad = write("bad-ap.json", "{\"autopilot\":{\"max_trailing_logs\":-1}}");
+    ConfigBuilder b2 = new ConfigBuilder().devMode();
+    b2.configFiles.add(bad);
+    assertThatThrownBy(b2::loadFiles).hasMessageContaining("bad-ap.json").hasMessageContaining("max_trailing_logs");
+  }
+
+  @Test
   void hclSyntaxErrorGivesLineAndColumn() throws Exception {
     Path f = write("broken.hcl", "datacenter = \"dc1\"\nservice {\n  name = \n}\n");
     ConfigBuilder b = new ConfigBuilder().devMode();
@@ -227,15 +250,14 @@ class ConfigBuilderTest {
     assertThat(b.warnings()).map(w -> w.substring(0, w.indexOf(" has no effect in Cairn"))).containsExactly(
         "config key 'primary_datacenter'", "config key 'rejoin_after_leave'",
         "config key 'ui_config.enabled'", "config key 'addresses.grpc'", "config key 'ports.grpc'",
-        "config key 'ports.grpc_tls'", "config key 'autopilot.cleanup_dead_servers'",
-        "config key 'autopilot.last_contact_threshold'", "config key 'autopilot.max_trailing_logs'",
-        "config key 'autopilot.server_stabilization_time'", "config key 'performance.raft_multiplier'",
+        "config key 'ports.grpc_tls'", "config key 'performance.raft_multiplier'",
         "config key 'limits.http_max_conns_per_client'", "config key 'limits.rpc_max_conns_per_client'",
         "config key 'http_config.response_headers'", "config key 'telemetry.prometheus_retention_time'",
         "config key 'telemetry.disable_hostname'", "config key 'tls.defaults.ca_file'",
         "config key 'tls.defaults.cert_file'", "config key 'tls.defaults.key_file'", "config key 'connect.enabled'",
         "config key 'dns_config.max_stale'", "config key 'acl.default_policy'");
     assertThat(c.datacenter()).isEqualTo("east");
+    assertThat(c.autopilot()).as("the autopilot block, honoured").isEqualTo(io.cairn.state.AutopilotConfig.DEFAULTS);
     assertThat(c.watches()).singleElement().satisfies(w -> {
       assertThat(w.spec().type()).isEqualTo("checks");
       assertThat(w.args()).containsExactly("/usr/local/bin/notify.sh");

@@ -177,6 +177,11 @@ final class InMemoryGroup {
     }
 
     @Override
+    public String transferLeadership(String toId, Duration timeout) {
+      throw new UnsupportedOperationException("leadership transfer is not modelled here");
+    }
+
+    @Override
     public void removeVoter(String id, Duration timeout) {
       throw new UnsupportedOperationException("membership changes are not modelled here");
     }

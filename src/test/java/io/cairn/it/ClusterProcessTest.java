@@ -3,6 +3,8 @@ package io.cairn.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real agent processes on loopback: three servers forming, failing over, restarting; client agents joining, failing, leaving. */
 class ClusterProcessTest {
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
   final List<Server> servers = new ArrayList<>();
 
@@ -144,6 +147,56 @@ class ClusterProcessTest {
       assertThat(answers.get(i)).as("create-only put of cas/%d", i).isEqualTo(i % 2 == 0 ? "false" : "true");
       assertThat(follower.call("GET", "/v1/kv/cas/" + i + "?raw", null).body()).isEqualTo(i % 2 == 0 ? "old" : "new");
     }
+  }
+
+  /**
+   * Autopilot as an operator meets it: the configured settings stored by the first leader and
+   * read from a follower, health with a failure tolerance, leadership handed to a chosen server,
+   * and a server killed for good: unhealthy (429) at once, removed from the voters once it has
+   * been failed for ServerStabilizationTime, and health back to 200 with the two that remain.
+   */
+  @Test
+  void autopilotReportsHealthHandsOverLeadershipAndRemovesADeadServer() throws Exception {
+    startCluster("autopilot { server_stabilization_time = \"2s\" }\n", 0, 1, 2);
+    Server leader = byRpc(servers.getFirst().leader());
+    Server follower = servers.stream().filter(s -> s != leader).findFirst().orElseThrow();
+    JsonNode config = JSON.readTree(follower.call("GET", "/v1/operator/autopilot/configuration", null).body());
+    assertThat(config.path("ServerStabilizationTime").asText()).isEqualTo("2s");
+    assertThat(config.path("CleanupDeadServers").asBoolean()).isTrue();
+    assertThat(follower.call("PUT", "/v1/operator/autopilot/configuration?cas=" + (config.path("ModifyIndex").asLong() + 1000),
+        config.toString()).body()).as("a check-and-set against an index that is not the stored one").isEqualTo("false");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> follower.call("GET", "/v1/operator/autopilot/health", null).statusCode() == 200);
+    JsonNode health = JSON.readTree(follower.call("GET", "/v1/operator/autopilot/health", null).body());
+    assertThat(health.path("Healthy").asBoolean()).isTrue();
+    assertThat(health.path("FailureTolerance").asInt()).isEqualTo(1);
+    assertThat(health.path("Servers")).hasSize(3);
+
+    // Leadership to a server named by id, asked of another follower.
+    Server next = servers.stream().filter(s -> s != leader && s != follower).findFirst().orElseThrow();
+    HttpResponse<String> moved = follower.call("POST", "/v1/operator/raft/transfer-leader?id=" + next.name, null);
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    assertThat(moved.body()).contains("\"Success\":true");
+    awaitOneLeader(servers, leader.rpcAddress());
+    assertThat(servers.getFirst().leader()).isEqualTo(next.rpcAddress());
+    assertThat(follower.call("POST", "/v1/operator/raft/transfer-leader?id=nobody", null).statusCode()).isEqualTo(400);
+
+    // A follower killed: unhealthy first, then removed from the voters, then health is whole again.
+    Server dead = follower;
+    dead.process.process.destroyForcibly().waitFor();
+    List<Server> live = servers.stream().filter(s -> s != dead).toList();
+    Server asked = live.getFirst();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        .until(() -> asked.call("GET", "/v1/operator/autopilot/health", null).statusCode() == 429);
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonNode c = JSON.readTree(asked.call("GET", "/v1/operator/raft/configuration", null).body());
+      return c.path("Servers").size() == 2 && !c.toString().contains("\"" + dead.name + "\"");
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> asked.call("GET", "/v1/operator/autopilot/health", null).statusCode() == 200);
+    JsonNode after = JSON.readTree(asked.call("GET", "/v1/operator/autopilot/health", null).body());
+    assertThat(after.path("Servers")).hasSize(2);
+    assertThat(after.path("FailureTolerance").asInt()).isZero();
+    assertThat(asked.call("PUT", "/v1/kv/after-cleanup", "yes").body()).isEqualTo("true");
   }
 
   @Test

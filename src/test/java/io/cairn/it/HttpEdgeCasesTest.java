@@ -546,4 +546,69 @@ class HttpEdgeCasesTest {
     assertThat(get("/v1/catalog/services?filter=ServiceName%20%3D%3D%20web").statusCode()).isEqualTo(200);
     assertThat(get("/v1/catalog/services?filter=").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void autopilotSettingsAreReplacedWholeCheckedAndSetByIndex() throws Exception {
+    JsonNode before = JSON.readTree(send("GET", "/v1/operator/autopilot/configuration", null).body());
+    assertThat(before.path("LastContactThreshold").asText()).isEqualTo("200ms");
+    assertThat(before.path("ServerStabilizationTime").asText()).isEqualTo("10s");
+    long index = before.path("ModifyIndex").asLong();
+
+    HttpResponse<String> stale = send("PUT", "/v1/operator/autopilot/configuration?cas=" + (index + 1), before.toString());
+    assertThat(stale.body().trim()).as("check-and-set against another index").isEqualTo("false");
+    HttpResponse<String> neg = send("PUT", "/v1/operator/autopilot/configuration", "{\"MaxTrailingLogs\": -1}");
+    assertThat(neg.statusCode()).isEqualTo(400);
+    assertThat(neg.body()).contains("MaxTrailingLogs");
+    HttpResponse<String> garbled = send("PUT", "/v1/operator/autopilot/configuration", "{\"LastContactThreshold\": \"soon\"}");
+    assertThat(garbled.statusCode()).isEqualTo(400);
+    assertThat(garbled.body()).startsWith("Error parsing autopilot config").contains("LastContactThreshold");
+    assertThat(send("PUT", "/v1/operator/autopilot/configuration?cas=x", "{}").statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(send("GET", "/v1/operator/autopilot/configuration", null).body()).path("ModifyIndex").asLong())
+        .as("refused writes changed nothing").isEqualTo(index);
+
+    HttpResponse<String> set = send("PUT", "/v1/operator/autopilot/configuration?cas=" + index,
+        "{\"CleanupDeadServers\": true, \"LastContactThreshold\": \"1s\", \"MaxTrailingLogs\": 400, \"ServerStabilizationTime\": 5000000000}");
+    assertThat(set.body().trim()).isEqualTo("true");
+    JsonNode after = JSON.readTree(send("GET", "/v1/operator/autopilot/configuration", null).body());
+    assertThat(after.path("LastContactThreshold").asText()).isEqualTo("1s");
+    assertThat(after.path("ServerStabilizationTime").asText()).as("nanoseconds, as Go's Duration").isEqualTo("5s");
+    assertThat(after.path("MaxTrailingLogs").asLong()).isEqualTo(400);
+    assertThat(after.path("MinQuorum").asLong()).as("left out: its zero value, as Consul's").isZero();
+    assertThat(after.path("CreateIndex").asLong()).isEqualTo(before.path("CreateIndex").asLong());
+    assertThat(after.path("ModifyIndex").asLong()).isGreaterThan(index);
+
+    HttpResponse<String> health = send("GET", "/v1/operator/autopilot/health", null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    JsonNode h = JSON.readTree(health.body());
+    assertThat(h.path("Healthy").asBoolean()).isTrue();
+    assertThat(h.path("FailureTolerance").asInt()).isZero();
+    assertThat(h.path("Servers")).singleElement().satisfies(s -> {
+      assertThat(s.path("Leader").asBoolean()).isTrue();
+      assertThat(s.path("SerfStatus").asText()).isEqualTo("alive");
+      assertThat(s.path("LastContact").asText()).isEqualTo("0s");
+    });
+    JsonNode state = JSON.readTree(send("GET", "/v1/operator/autopilot/state", null).body());
+    assertThat(state.path("Voters")).hasSize(1);
+    assertThat(state.path("Servers").path(state.path("Leader").asText()).path("Status").asText()).isEqualTo("leader");
+  }
+
+  @Test
+  void aLoneServerHasNobodyToHandLeadershipToAndUsageCountsTheCatalog() throws Exception {
+    HttpResponse<String> t = send("POST", "/v1/operator/raft/transfer-leader", null);
+    assertThat(t.statusCode()).isEqualTo(400);
+    assertThat(t.body()).contains("only voter");
+    send("PUT", "/v1/agent/service/register", "{\"Name\":\"usage-web\",\"ID\":\"usage-web-1\",\"Port\":80}");
+    send("PUT", "/v1/agent/service/register", "{\"Name\":\"usage-web\",\"ID\":\"usage-web-2\",\"Port\":81}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/v1/catalog/service/usage-web", null).body().contains("usage-web-2"));
+    JsonNode usage = JSON.readTree(send("GET", "/v1/operator/usage", null).body()).path("Usage").path("dc1");
+    JsonNode services = JSON.readTree(send("GET", "/v1/catalog/services", null).body());
+    assertThat(usage.path("Services").asInt()).isEqualTo(services.size());
+    assertThat(usage.path("Nodes").asInt()).isEqualTo(JSON.readTree(send("GET", "/v1/catalog/nodes", null).body()).size());
+    assertThat(usage.path("ServiceInstances").asInt()).isGreaterThanOrEqualTo(3);
+    assertThat(usage.path("BillableServiceInstances").asInt()).as("fewer than all: Consul's own is not billed")
+        .isLessThan(usage.path("ServiceInstances").asInt());
+    assertThat(usage.path("ConnectServiceInstances").path("connect-proxy").asInt()).isZero();
+    send("PUT", "/v1/agent/service/deregister/usage-web-1", null);
+    send("PUT", "/v1/agent/service/deregister/usage-web-2", null);
+  }
 }

@@ -59,6 +59,7 @@ final class LogSamples {
     m.put("restore-abort", new Command.RestoreAbort("restore-2"));
     m.put("query-set", new Command.QuerySet(preparedQuery()));
     m.put("query-delete", new Command.QueryDelete("5e1a1f6c-0000-4000-8000-00000000000a"));
+    m.put("autopilot-set", new Command.AutopilotSet(autopilot(), 7L));
     return m;
   }
 
@@ -90,7 +91,11 @@ final class LogSamples {
             Map.of("lan", "10.0.0.5"), Map.of("rack", "r1"), 3, 4)),
         List.of(meshService()), List.of(definedCheck(), nodeCheck()), recent, sessions, left,
         List.of(event()), new TopicIndexes.Image(tables, Map.of("web", 10L), Map.of("node-1", 12L)),
-        new Image.Staged("restore-1", 1, part));
+        new Image.Staged("restore-1", 1, part), Map.of(preparedQuery().id(), preparedQuery()), autopilot());
+  }
+
+  private static io.cairn.state.AutopilotConfig autopilot() {
+    return new io.cairn.state.AutopilotConfig(false, 500, 1000, 3, 30_000, "zone", true, "build", 5, 7);
   }
 
   private static io.cairn.state.PreparedQuery preparedQuery() {
