@@ -27,15 +27,20 @@ final class SnapshotCommand {
     }
   }
 
-  @Command(name = "restore", description = "Replaces the state with the snapshot in FILE.")
+  @Command(name = "restore", description = "Replaces the state with the snapshot in FILE (Cairn's, or one Consul saved).")
   static final class Restore extends ClientCommand {
     @Parameters(paramLabel = "FILE") Path file;
 
     @Override
     int run(ApiClient client) throws Exception {
       if (!Files.isRegularFile(file)) throw new ClientError("no such file: " + file);
-      client.put("/v1/snapshot", Map.of(), Files.readAllBytes(file));
+      com.fasterxml.jackson.databind.JsonNode report = client.put("/v1/snapshot", Map.of(), Files.readAllBytes(file));
       out().println("Restored snapshot");
+      // A Consul snapshot: what came over, and what Cairn has no place for.
+      if (report != null && report.has("Imported")) {
+        report.path("Imported").fields().forEachRemaining(e -> out().println("  imported " + e.getKey() + ": " + e.getValue().asText()));
+        report.path("NotImported").fields().forEachRemaining(e -> out().println("  not imported " + e.getKey() + ": " + e.getValue().asText()));
+      }
       return 0;
     }
   }

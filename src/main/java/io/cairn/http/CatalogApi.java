@@ -46,7 +46,12 @@ final class CatalogApi {
   }
 
   private Command.CatalogRegister registration(ApiRequest req) throws Exception {
-    Fields f = new Fields(Wire.JSON.readTree(req.bodyText(MAX_BODY)), "registration");
+    return registration(Wire.JSON.readTree(req.bodyText(MAX_BODY)), ctx.cluster().datacenter());
+  }
+
+  /** Consul's RegisterRequest (the API's body, and the records of a Consul snapshot) as Cairn's command. */
+  static Command.CatalogRegister registration(com.fasterxml.jackson.databind.JsonNode body, String localDc) {
+    Fields f = new Fields(body, "registration");
     String node = f.text("Node");
     if (node == null || node.isEmpty()) throw ApiException.badRequest("Must provide node");
     ServiceInstance service = f.object("Service").map(CatalogApi::service).map(s -> s.onNode(node)).orElse(null);
@@ -55,7 +60,7 @@ final class CatalogApi {
     List<HealthCheck> checks = new ArrayList<>();
     for (Fields c : checkFields) checks.add(check(node, c));
     String dc = f.text("Datacenter");
-    if (dc == null || dc.isEmpty()) dc = ctx.cluster().datacenter();
+    if (dc == null || dc.isEmpty()) dc = localDc;
     return new Command.CatalogRegister(f.text("ID"), node, f.text("Address"), dc,
         f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
   }

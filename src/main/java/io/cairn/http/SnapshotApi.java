@@ -64,15 +64,28 @@ final class SnapshotApi {
     WriteOptions opts = req.writeOptions();
     int[] sent = {0};
     CountingStream gzip = new CountingStream(req.bodyStream(MAX_SNAPSHOT_BYTES, "Snapshot too large"), n -> {});
-    try (InputStream json = new CountingStream(new GZIPInputStream(gzip, 8192), n -> checkInflation(n, gzip.count))) {
-      RestoreUpload.read(json, FORMAT, restoreId, part -> {
-        // Every part's records are checked before it is sent; what they refer to, by the state
-        // store once the last part has arrived.
-        RestoreValidation.records(part.part());
-        Outcome o = ctx.cluster().write(part, opts);
-        sent[0]++;
-        if (o.error() != null) throw ApiException.badRequest(o.error());
-      });
+    java.util.function.Consumer<io.cairn.state.Command.RestoreChunk> send = part -> {
+      // Every part's records are checked before it is sent; what they refer to, by the state
+      // store once the last part has arrived.
+      RestoreValidation.records(part.part());
+      Outcome o = ctx.cluster().write(part, opts);
+      sent[0]++;
+      if (o.error() != null) throw ApiException.badRequest(o.error());
+    };
+    try (java.io.PushbackInputStream in = new java.io.PushbackInputStream(
+        new CountingStream(new GZIPInputStream(gzip, 8192), n -> checkInflation(n, gzip.count)), ConsulSnapshot.HEADER_BYTES)) {
+      byte[] head = in.readNBytes(ConsulSnapshot.HEADER_BYTES);
+      in.unread(head);
+      // Consul's own snapshots (consul snapshot save) are a tar where Cairn's are JSON.
+      if (ConsulSnapshot.isTar(head)) {
+        ConsulRecords.Report report = ConsulSnapshot.read(in, restoreId, ctx.cluster().datacenter(), send);
+        LOG.info("restored a Consul snapshot: imported {}; not imported {}", report.imported(), report.notImported());
+        return Reply.json(report.json());
+      }
+      RestoreUpload.read(in, FORMAT, restoreId, send);
+    } catch (IllegalArgumentException e) {
+      if (sent[0] > 0) abort(restoreId, opts);
+      throw ApiException.badRequest(e.getMessage());
     } catch (RuntimeException | IOException e) {
       if (sent[0] > 0) abort(restoreId, opts);
       throw asApiError(e);
