@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         MembersCommand.class, KvCommand.class, CatalogCommand.class, ServicesCommand.class, ReloadCommand.class,
         LeaveCommand.class, JoinCommand.class, ForceLeaveCommand.class, MonitorCommand.class, DebugCommand.class, RttCommand.class, WaitReadyCommand.class, LockCommand.class, WatchCommand.class, KeygenCommand.class,
         ExecCommand.class, CompletionCommand.class, InfoCommand.class, DiscoveryCommand.class, DeployCommand.class,
-        WaitForCommand.class, RequireCommand.class, UpgradeCommand.class, EventCommand.class, MaintCommand.class,
+        WaitForCommand.class, RequireCommand.class, UpgradeCommand.class, EventCommand.class, MaintCommand.class, MigrateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
