@@ -7,9 +7,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn snapshot save|restore FILE}: backups of the whole KV store and catalog. */
-@Command(name = "snapshot", description = "Saves or restores a snapshot of the cluster's state.",
-    subcommands = {SnapshotCommand.Save.class, SnapshotCommand.Restore.class})
+/** {@code cairn snapshot save|restore|inspect FILE}: backups of the whole KV store and catalog. */
+@Command(name = "snapshot", description = "Saves, restores or inspects a snapshot of the cluster's state.",
+    subcommands = {SnapshotCommand.Save.class, SnapshotCommand.Restore.class, SnapshotInspect.class})
 final class SnapshotCommand {
   @Command(name = "save", description = "Saves the state to FILE.")
   static final class Save extends ClientCommand {

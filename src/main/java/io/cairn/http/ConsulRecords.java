@@ -72,9 +72,14 @@ final class ConsulRecords {
     this.localDc = localDc;
   }
 
+  /** Consul's name for a message type. */
+  static String kind(int type) {
+    return KINDS.getOrDefault(type, "record type " + type);
+  }
+
   /** One record: its type byte (flags removed) and its value. */
   void add(int type, Object value) {
-    String kind = KINDS.getOrDefault(type, "record type " + type);
+    String kind = kind(type);
     try {
       switch (type) {
         case 0 -> registration(json(value));

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * a type byte and one value; {@link ConsulRecords} maps them to Cairn's, sent on in parts as a
  * Cairn restore is. docs/snapshots.md.
  */
-final class ConsulSnapshot {
+public final class ConsulSnapshot {
   private static final int BLOCK = 512;
   private static final long MAX_META_BYTES = 1024 * 1024;
   private static final Pattern SUM_LINE = Pattern.compile("^([0-9a-fA-F]{64}) [ *](.+)$");
@@ -63,6 +63,49 @@ final class ConsulSnapshot {
     } finally {
       Files.deleteIfExists(state);
     }
+  }
+
+  /** What {@code cairn snapshot inspect} shows of a Consul snapshot: meta.json, and per record type a count and bytes. */
+  public record Summary(com.fasterxml.jackson.databind.JsonNode meta, long stateBytes,
+                        java.util.Map<String, long[]> records) {}
+
+  /** Reads and checks a Consul snapshot (inflated), counting its records by type; sends nothing. */
+  public static Summary inspect(InputStream tar) throws IOException {
+    Path state = Files.createTempFile("cairn-consul-snapshot-", ".bin");
+    try {
+      Archive a = readArchive(tar, state);
+      a.verify();
+      com.fasterxml.jackson.databind.JsonNode meta;
+      try {
+        meta = Wire.JSON.readTree(a.meta);
+      } catch (IOException e) {
+        throw invalid("meta.json is not JSON");
+      }
+      java.util.Map<String, long[]> records = new java.util.LinkedHashMap<>();
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(state), 64 * 1024)) {
+        Msgpack m = new Msgpack(in, a.stateSize);
+        m.read();
+        for (int type; (type = m.nextByte()) >= 0; ) {
+          long before = m.remaining();
+          m.read();
+          long[] c = records.computeIfAbsent(ConsulRecords.kind(type & 0x7f), k -> new long[2]);
+          c[0]++;
+          c[1] += before - m.remaining() + 1;
+        }
+      } catch (EOFException e) {
+        throw invalid("state.bin ends in the middle of a record");
+      } catch (Msgpack.FormatException e) {
+        throw invalid("state.bin: " + e.getMessage());
+      }
+      return new Summary(meta, a.stateSize, records);
+    } finally {
+      Files.deleteIfExists(state);
+    }
+  }
+
+  /** Whether the inflated bytes start with a tar header (for callers outside this package). */
+  public static boolean isTarHeader(byte[] head) {
+    return isTar(head);
   }
 
   private static ConsulRecords.Report decode(Msgpack in, String restoreId, String localDc, Consumer<Command.RestoreChunk> out)

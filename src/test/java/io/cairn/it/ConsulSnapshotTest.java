@@ -184,4 +184,36 @@ class ConsulSnapshotTest {
       assertThat(get("/v1/kv/guard?raw")).as("after %s, the state is unchanged", c[0]).isEqualTo("before");
     }
   }
+
+  @Test
+  void inspectShowsWhatEitherKindOfSnapshotHoldsWithoutAnAgent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path consulFile = dir.resolve("consul.snap");
+    java.nio.file.Files.write(consulFile, consulState().archive());
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int code = io.cairn.cli.Main.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8), "snapshot", "inspect", consulFile.toString());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(text).contains("2-120-1733390000000").containsPattern("Index\\s+120").containsPattern("Register\\s+6 ")
+        .containsPattern("KVS\\s+2 ").containsPattern("ACLToken\\s+1 ").contains("Total");
+
+    java.nio.file.Path cairnFile = dir.resolve("cairn.snap");
+    HttpResponse<byte[]> saved = http.send(HttpRequest.newBuilder(agent.uri("/v1/snapshot")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    java.nio.file.Files.write(cairnFile, saved.body());
+    out.reset();
+    code = io.cairn.cli.Main.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8), "snapshot", "inspect", cairnFile.toString());
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("cairn-snapshot/1").containsPattern("kv\\s+\\d+").containsPattern("nodes\\s+\\d+");
+
+    java.nio.file.Path junk = dir.resolve("junk.snap");
+    java.nio.file.Files.writeString(junk, "not a snapshot");
+    err.reset();
+    code = io.cairn.cli.Main.run(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8), "snapshot", "inspect", junk.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("Error:").contains("gzip").doesNotContain("\n");
+  }
 }
