@@ -117,6 +117,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     NodeIdentity identity = new NodeIdentity(config.nodeId(), config.nodeName(), config.advertiseAddr(),
         config.datacenter(), Map.of("lan", config.advertiseAddr(), "wan", config.advertiseAddrWan()), nodeMeta(config));
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
+    local.definitionsAs(io.cairn.http.CheckWire::catalogDefinition);
     runners = new CheckRunners(local);
     runners.aliasSource(this::aliasedChecks);
     CatalogPort port = server != null ? new ServerCatalogPort(endpoints) : new ClientCatalogPort(client.servers());

@@ -14,7 +14,17 @@ public record CheckDefinition(String id, String name, String notes, String servi
                               boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
                               Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
                               int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus,
-                              String target) {
+                              String target, boolean useTls, String tlsServerName) {
+  /** A check without TLS settings of its own (all but gRPC and H2PING; HTTP's TLS is its URL's). */
+  public CheckDefinition(String id, String name, String notes, String serviceId, CheckType type,
+                         String http, String method, Map<String, List<String>> header, String body,
+                         boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
+                         Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
+                         int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus, String target) {
+    this(id, name, notes, serviceId, type, http, method, header, body, tlsSkipVerify, tcp, args, ttl, interval, timeout,
+        deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, target, false, null);
+  }
+
   /** A check without a {@code target} (every kind but UDP, whose address it is, and OSService, whose unit). */
   public CheckDefinition(String id, String name, String notes, String serviceId, CheckType type,
                          String http, String method, Map<String, List<String>> header, String body,
@@ -22,7 +32,7 @@ public record CheckDefinition(String id, String name, String notes, String servi
                          Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
                          int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus) {
     this(id, name, notes, serviceId, type, http, method, header, body, tlsSkipVerify, tcp, args, ttl, interval, timeout,
-        deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, null);
+        deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, null, false, null);
   }
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -46,6 +56,6 @@ public record CheckDefinition(String id, String name, String notes, String servi
   public CheckDefinition withIdentity(String newId, String newName, String newServiceId) {
     return new CheckDefinition(newId, newName, notes, newServiceId, type, http, method, header, body, tlsSkipVerify,
         tcp, args, ttl, interval, timeout, deregisterCriticalServiceAfter, successBeforePassing,
-        failuresBeforeCritical, initialStatus, target);
+        failuresBeforeCritical, initialStatus, target, useTls, tlsServerName);
   }
 }

@@ -37,6 +37,9 @@ public final class CheckRunners implements AutoCloseable {
   private final UdpProbe udp = new UdpProbe();
   private final OsServiceProbe osService = new OsServiceProbe();
   private final AliasProbe alias = new AliasProbe();
+  private final Http2Connections http2 = new Http2Connections();
+  private final GrpcProbe grpc = new GrpcProbe(http2);
+  private final H2PingProbe h2ping = new H2PingProbe(http2);
 
   /** Where alias checks read the health they follow. */
   public void aliasSource(AliasProbe.Source source) {
@@ -72,6 +75,7 @@ public final class CheckRunners implements AutoCloseable {
     runners.values().forEach(Runner::cancel);
     runners.clear();
     timer.shutdownNow();
+    http2.close();
   }
 
   private Probe probeFor(CheckType type) {
@@ -82,6 +86,8 @@ public final class CheckRunners implements AutoCloseable {
       case UDP -> udp;
       case OS_SERVICE -> osService;
       case ALIAS -> alias;
+      case GRPC -> grpc;
+      case H2PING -> h2ping;
       case TTL -> throw new IllegalArgumentException("TTL checks are not probed");
     };
   }

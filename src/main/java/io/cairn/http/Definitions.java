@@ -15,7 +15,7 @@ import java.util.Map;
  * a service's ID is its name; its checks are {@code service:<id>} or {@code service:<id>:<n>}.
  */
 public final class Definitions {
-  private static final String[] UNSUPPORTED_TYPES = {"GRPC", "DockerContainerID", "H2PING"};
+  private static final String[] UNSUPPORTED_TYPES = {"DockerContainerID"};
 
   /** A service with the checks registered along with it. */
   public record ServiceDefinition(ServiceInstance service, List<CheckDefinition> checks) {}
@@ -80,7 +80,7 @@ public final class Definitions {
     Duration interval = f.duration("Interval");
     Duration timeout = f.duration("Timeout");
     if (type != CheckType.TTL && type != CheckType.ALIAS && (interval == null || interval.isZero() || interval.isNegative())) {
-      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, TCP, UDP or OSService checks");
+      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, TCP, UDP, gRPC, H2PING or OSService checks");
     }
     // "TTL": "" reads as no duration at all: as Consul, a TTL check without a positive TTL is refused.
     if (type == CheckType.TTL && (ttl == null || ttl.isZero() || ttl.isNegative())) {
@@ -98,21 +98,45 @@ public final class Definitions {
     CheckDefinition def = new CheckDefinition(id, name, f.text("Notes"), svc, type, http, f.text("Method"),
         f.headers("Header"), f.text("Body"), f.bool(false, "TLSSkipVerify"), tcp, args, ttl, interval, timeout,
         f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial,
-        type == CheckType.UDP ? f.text("UDP") : type == CheckType.OS_SERVICE ? f.text("OSService")
-            : type == CheckType.ALIAS ? io.cairn.checks.AliasProbe.target(f.text("AliasNode"), f.text("AliasService")) : null);
+        target(f, type), useTls(f, type), f.text("TLSServerName"));
     if (type == CheckType.ALIAS && (f.text("AliasService") == null || f.text("AliasService").isEmpty())
         && (f.text("AliasNode") == null || f.text("AliasNode").isEmpty())) {
       throw new IllegalArgumentException("an alias check needs AliasService or AliasNode");
     }
     if (type == CheckType.UDP && (def.target() == null || def.target().lastIndexOf(':') <= 0)) throw f.bad("UDP", "must be host:port");
+    if (type == CheckType.GRPC && (def.target() == null || def.target().split("/", 2)[0].lastIndexOf(':') <= 0)) {
+      throw f.bad("GRPC", "must be host:port or host:port/service");
+    }
+    if (type == CheckType.H2PING && (def.target() == null || def.target().lastIndexOf(':') <= 0)) throw f.bad("H2PING", "must be host:port");
     if (type == CheckType.OS_SERVICE && (def.target() == null || !def.target().matches("[A-Za-z0-9@._:-]+"))) {
       throw f.bad("OSService", "must be a service (unit) name");
     }
-    f.get("TLSServerName", "OutputMaxSize", "FailuresBeforeWarning", "Type", "Definition", "Shell",
+    f.get("GRPCUseTLS", "H2PingUseTLS", "OutputMaxSize", "FailuresBeforeWarning", "Type", "Definition", "Shell",
         "DisableRedirects", "Namespace", "Partition", "Node", "ServiceName", "ServiceTags", "Output",
         "CreateIndex", "ModifyIndex", "Interval", "Timeout");
     if (strict) f.rejectUnknown();
     return def;
+  }
+
+  /** What a UDP, OSService, alias, gRPC or H2PING check probes; null for the others. */
+  private static String target(Fields f, CheckType type) {
+    return switch (type) {
+      case UDP -> f.text("UDP");
+      case OS_SERVICE -> f.text("OSService");
+      case ALIAS -> io.cairn.checks.AliasProbe.target(f.text("AliasNode"), f.text("AliasService"));
+      case GRPC -> f.text("GRPC");
+      case H2PING -> f.text("H2PING");
+      default -> null;
+    };
+  }
+
+  /** gRPC over TLS only when asked (GRPCUseTLS); H2PING over TLS unless told not to (H2PingUseTLS, true by default, as Consul's). */
+  private static boolean useTls(Fields f, CheckType type) {
+    return switch (type) {
+      case GRPC -> f.bool(false, "GRPCUseTLS");
+      case H2PING -> f.bool(true, "H2PingUseTLS");
+      default -> false;
+    };
   }
 
   private static CheckType typeOf(Fields f) {
@@ -124,10 +148,12 @@ public final class Definitions {
     if (f.get("UDP").isPresent()) found.add(CheckType.UDP);
     if (f.get("OSService").isPresent()) found.add(CheckType.OS_SERVICE);
     if (f.get("AliasService").isPresent() || f.get("AliasNode").isPresent()) found.add(CheckType.ALIAS);
+    if (f.get("GRPC").isPresent()) found.add(CheckType.GRPC);
+    if (f.get("H2PING").isPresent()) found.add(CheckType.H2PING);
     if (found.size() == 1) return found.getFirst();
     if (found.size() > 1) throw new IllegalArgumentException("a check must have exactly one of HTTP, TCP, Args or TTL, got " + found);
     for (String t : UNSUPPORTED_TYPES) {
-      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, script, TTL, OSService and alias checks)");
+      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, gRPC, H2PING, script, TTL, OSService and alias checks)");
     }
     throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, Args (script) or TTL must be set");
   }

@@ -46,6 +46,14 @@ public final class LocalState implements CheckRunners.Listener {
   private long changes;
   private long pushed;
 
+  /** How a check's definition reads in the catalog (Consul's wire, which http knows); none until told. */
+  private volatile java.util.function.Function<CheckDefinition, String> definitionWire = d -> null;
+
+  /** Says how a check's definition is written into the catalog, so that reads show what it probes. */
+  public void definitionsAs(java.util.function.Function<CheckDefinition, String> wire) {
+    this.definitionWire = wire;
+  }
+
   public LocalState(NodeIdentity node, Clock clock, Duration checkUpdateInterval) {
     this.node = node;
     this.clock = clock;
@@ -205,7 +213,7 @@ public final class LocalState implements CheckRunners.Listener {
     return new HealthCheck(node.name(), c.id, c.name, c.status, c.notes, c.output, c.serviceId,
         s == null ? "" : s.name(), s == null ? List.of() : s.tags(), c.type,
         d == null || d.interval() == null ? "" : GoDuration.format(d.interval()),
-        d == null || d.timeout() == null ? "" : GoDuration.format(d.timeout()), 0, 0);
+        d == null || d.timeout() == null ? "" : GoDuration.format(d.timeout()), d == null ? null : definitionWire.apply(d), 0, 0);
   }
 
   /** A TTL check's owner reports in ({@code /v1/agent/check/pass|warn|fail|update}). */

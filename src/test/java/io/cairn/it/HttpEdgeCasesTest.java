@@ -549,6 +549,9 @@ class HttpEdgeCasesTest {
 
   @Test
   void autopilotSettingsAreReplacedWholeCheckedAndSetByIndex() throws Exception {
+    // The leader stores its configured settings at its first autopilot tick.
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        JSON.readTree(send("GET", "/v1/operator/autopilot/configuration", null).body()).path("ModifyIndex").asLong() > 0);
     JsonNode before = JSON.readTree(send("GET", "/v1/operator/autopilot/configuration", null).body());
     assertThat(before.path("LastContactThreshold").asText()).isEqualTo("200ms");
     assertThat(before.path("ServerStabilizationTime").asText()).isEqualTo("10s");
