@@ -27,14 +27,22 @@ final class Http2Connections implements AutoCloseable {
       HTTP2Client c = new HTTP2Client();
       c.setConnectTimeout(10_000);
       verifying = new SslContextFactory.Client();
-      trusting = new SslContextFactory.Client(true);
-      trusting.setEndpointIdentificationAlgorithm(null);
       c.addBean(verifying);
-      c.addBean(trusting);
       c.start();
       client = c;
     }
     return client;
+  }
+
+  /** Trusts every certificate: made only once a check asks for it (TLSSkipVerify), and Jetty warns then. */
+  private synchronized SslContextFactory.Client trusting() throws Exception {
+    if (trusting == null) {
+      SslContextFactory.Client t = new SslContextFactory.Client(true);
+      t.setEndpointIdentificationAlgorithm(null);
+      t.start();
+      trusting = t;
+    }
+    return trusting;
   }
 
   /** Connects within {@code timeout}; the caller closes the session. */
@@ -49,7 +57,7 @@ final class Http2Connections implements AutoCloseable {
       if (serverName != null && !serverName.isEmpty() && !address.isUnresolved()) {
         address = new InetSocketAddress(java.net.InetAddress.getByAddress(serverName, address.getAddress().getAddress()), port);
       }
-      c.connect(skipVerify ? trusting : verifying, address, listener, session);
+      c.connect(skipVerify ? trusting() : verifying, address, listener, session);
     } else {
       c.connect(address, listener, session);
     }
@@ -67,9 +75,11 @@ final class Http2Connections implements AutoCloseable {
     if (client == null) return;
     try {
       client.stop();
+      if (trusting != null) trusting.stop();
     } catch (Exception e) {
       // stopping: nothing to do about it
     }
     client = null;
+    trusting = null;
   }
 }

@@ -65,7 +65,7 @@ final class CatalogApi {
         f.stringMap("TaggedAddresses"), f.stringMap("NodeMeta"), f.bool(false, "SkipNodeUpdate"), service, checks);
   }
 
-  private static ServiceInstance service(Fields s) {
+  static ServiceInstance service(Fields s) {
     String name = s.text("Service");
     if (name == null || name.isEmpty()) throw ApiException.badRequest("Must provide service name");
     int port = s.integer(0, "Port");
@@ -79,7 +79,7 @@ final class CatalogApi {
     return service.object("Weights").map(w -> w.integer(1, which)).orElse(1);
   }
 
-  private static HealthCheck check(String node, Fields c) {
+  static HealthCheck check(String node, Fields c) {
     String id = c.text("CheckID", "ID");
     String name = c.text("Name");
     if (id == null || id.isEmpty()) id = name;

@@ -16,7 +16,7 @@ public final class CheckWire {
     switch (d.type()) {
       case HTTP -> {
         o.put("HTTP", d.http());
-        o.put("Method", d.method());
+        if (!d.method().equals("GET")) o.put("Method", d.method());
         if (!d.header().isEmpty()) o.set("Header", Wire.JSON.valueToTree(d.header()));
         if (!d.body().isEmpty()) o.put("Body", d.body());
       }

@@ -130,9 +130,15 @@ public final class StateStore {
         yield o;
       }
       case Command.Txn t -> {
-        Transaction txn = new Transaction(kv, index);
-        TxnResult r = txn.run(t.ops(), id -> sessions.get(id).isPresent());
-        if (r.committed()) txn.commit(ch);
+        Transaction txn = new Transaction(kv, catalog, index);
+        TxnResult failed = txn.run(t.ops(), id -> sessions.get(id).isPresent());
+        TxnResult r = failed != null ? failed : txn.commit(ch);
+        if (failed == null && !txn.catalogNodesTouched().isEmpty()) {
+          // As after a catalog register or deregister: a node back from "left", sessions whose checks failed.
+          for (String node : txn.catalogNodesRegistered()) if (leftNodes.remove(node) != null) ch.touch(Topic.Table.NODES);
+          for (String node : txn.catalogNodesTouched()) lifecycle.endFailed(index, node, ch);
+          dropQueriesOfEndedSessions(ch);
+        }
         yield new Outcome(r.committed(), null, r);
       }
       case Command.EventFire e -> {

@@ -17,28 +17,44 @@ final class Transaction {
   private final long index;
   /** key → its new entry, or empty for deleted. */
   private final Map<String, Optional<KvEntry>> overlay = new HashMap<>();
+  private final CatalogTxn catalog;
+  private final List<KvEntry> results = new ArrayList<>();
 
-  Transaction(KvStore store, long index) {
+  Transaction(KvStore store, Catalog catalog, long index) {
     this.store = store;
+    this.catalog = new CatalogTxn(catalog, index);
     this.index = index;
   }
 
-  TxnResult run(List<TxnOp> ops, java.util.function.Predicate<String> sessionExists) {
-    List<KvEntry> results = new ArrayList<>();
-    for (int i = 0; i < ops.size(); i++) {
-      TxnOp op = ops.get(i);
-      String why = apply(op, results, sessionExists);
-      if (why != null) return new TxnResult(null, i, why);
-    }
-    return new TxnResult(results, -1, null);
+  /** Nodes the catalog operations wrote, and those (re)registered: the store follows up on them. */
+  java.util.Set<String> catalogNodesTouched() {
+    return catalog.touchedNodes();
   }
 
-  /** Writes the overlay into the store: only called when every operation succeeded. */
-  void commit(Changes ch) {
+  java.util.Set<String> catalogNodesRegistered() {
+    return catalog.registeredNodes();
+  }
+
+  /** Checks every operation in order against what the earlier ones did; a failure is the result, else null. */
+  TxnResult run(List<TxnOp> ops, java.util.function.Predicate<String> sessionExists) {
+    for (int i = 0; i < ops.size(); i++) {
+      TxnOp op = ops.get(i);
+      String why = op.kind() != null ? catalog.apply(op, results.size() + catalog.results())
+          : apply(op, results, sessionExists);
+      if (why != null) return new TxnResult(null, i, why);
+    }
+    return null;
+  }
+
+  /** Writes the overlays into the store (only when every operation succeeded) and returns the results. */
+  TxnResult commit(Changes ch) {
     overlay.forEach((key, entry) -> {
       if (entry.isPresent()) store.put(entry.get(), ch);
       else store.removeKey(index, key, ch);
     });
+    catalog.commit(ch);
+    List<TxnResult.CatalogItem> items = catalog.items();
+    return new TxnResult(results, -1, null, items.isEmpty() ? null : items);
   }
 
   private Optional<KvEntry> current(String key) {
@@ -65,32 +81,32 @@ final class Transaction {
     results.add(new KvEntry(key, null, flags, create, index, lockIndex, session));
   }
 
-  private String apply(TxnOp op, List<KvEntry> results, java.util.function.Predicate<String> sessionExists) {
+  private String apply(TxnOp op, List<KvEntry> out, java.util.function.Predicate<String> sessionExists) {
     String key = op.key() == null ? "" : op.key();
     Optional<KvEntry> cur = current(key);
     long lockIndex = cur.map(KvEntry::lockIndex).orElse(0L);
     String holder = cur.map(KvEntry::session).orElse(null);
     switch (op.verb() == null ? "" : op.verb()) {
-      case "set" -> write(key, op.value(), op.flags(), lockIndex, holder, results);
+      case "set" -> write(key, op.value(), op.flags(), lockIndex, holder, out);
       case "cas" -> {
         long have = cur.map(KvEntry::modifyIndex).orElse(0L);
         if (have != op.index()) return "current modify index " + have + " != " + op.index() + " for key \"" + key + "\"";
-        write(key, op.value(), op.flags(), lockIndex, holder, results);
+        write(key, op.value(), op.flags(), lockIndex, holder, out);
       }
       case "lock" -> {
         if (op.session() == null || !sessionExists.test(op.session())) return "invalid session \"" + op.session() + "\"";
         if (holder != null && !holder.equals(op.session())) return "key \"" + key + "\" is locked by another session";
-        write(key, op.value(), op.flags(), holder == null ? lockIndex + 1 : lockIndex, op.session(), results);
+        write(key, op.value(), op.flags(), holder == null ? lockIndex + 1 : lockIndex, op.session(), out);
       }
       case "unlock" -> {
         if (holder == null || !holder.equals(op.session())) return "key \"" + key + "\" is not locked by session \"" + op.session() + "\"";
-        write(key, op.value(), op.flags(), lockIndex, null, results);
+        write(key, op.value(), op.flags(), lockIndex, null, out);
       }
       case "get" -> {
         if (cur.isEmpty()) return "key \"" + key + "\" doesn't exist";
-        results.add(cur.get());
+        out.add(cur.get());
       }
-      case "get-tree" -> keysUnder(key).forEach(k -> results.add(current(k).orElseThrow()));
+      case "get-tree" -> keysUnder(key).forEach(k -> out.add(current(k).orElseThrow()));
       case "check-index" -> {
         long have = cur.map(KvEntry::modifyIndex).orElse(0L);
         if (have != op.index()) return "current modify index " + have + " != " + op.index() + " for key \"" + key + "\"";

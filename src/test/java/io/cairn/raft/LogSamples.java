@@ -51,6 +51,11 @@ final class LogSamples {
     m.put("session-create", new Command.SessionCreate(session()));
     m.put("session-destroy", new Command.SessionDestroy("sess-1"));
     m.put("txn", txn());
+    m.put("txn-catalog", new Command.Txn(List.of(
+        TxnOp.node("set", new Node("0f1e2d3c-0000-4000-8000-000000000009", "node-9", "10.0.0.9", "dc1",
+            Map.of("lan", "10.0.0.9"), Map.of("rack", "r9"), 0, 0), 0),
+        TxnOp.service("cas", meshService(), 12), TxnOp.check("delete-cas", nodeCheck(), 13),
+        new TxnOp("set", "t/kv", bytes("v"), 0, 0, null))));
     m.put("node-left", new Command.NodeLeft("node-2", "10.0.0.6"));
     m.put("event-fire", new Command.EventFire(
         new UserEvent("ev-1", "deploy", bytes("v2"), "node-.*", "web", "primary", 0)));
