@@ -36,18 +36,31 @@ final class HealthApi {
     return checks(req, read, c -> true);
   }
 
+  /**
+   * Checks, with ?filter, ?node-meta (the check's node must carry each pair, as Consul's
+   * health/checks and health/state take it) and ?near (nearest node first).
+   */
   private Reply checks(ApiRequest req, CheckRead read, Predicate<HealthCheck> wanted) throws Exception {
     Filter expr = req.filter(FilterSchemas.CHECK);
-    return FilteredRead.serve(ctx, req, expr != null, opts -> {
+    Filters filters = Filters.of(req);
+    boolean byMeta = !filters.nodeMeta().isEmpty();
+    return Near.sort(ctx, req, FilteredRead.serve(ctx, req, expr != null || byMeta, opts -> {
       QueryResult<List<HealthCheck>> r = read.read(opts);
+      java.util.Map<String, io.cairn.state.Node> nodes = new java.util.HashMap<>();
+      if (byMeta) {
+        // The nodes as they are now (not a second wait): the checks' read already blocked.
+        QueryOptions now = new QueryOptions(opts.consistency(), 0, opts.maxWait(), opts.token(), opts.datacenter());
+        ctx.cluster().read(now, new Query.Nodes()).value().forEach(n -> nodes.put(n.name(), n));
+      }
       ArrayNode out = Wire.array();
       for (HealthCheck c : r.value()) {
         if (!wanted.test(c)) continue;
+        if (byMeta && (nodes.get(c.node()) == null || !filters.matches(nodes.get(c.node())))) continue;
         ObjectNode o = Wire.check(c);
         if (expr == null || expr.matches(o)) out.add(o);
       }
       return Reply.json(out, r.meta());
-    });
+    }), n -> n.path("Node").asText());
   }
 
   private Reply state(ApiRequest req, String state) throws Exception {

@@ -614,4 +614,21 @@ class HttpEdgeCasesTest {
     send("PUT", "/v1/agent/service/deregister/usage-web-1", null);
     send("PUT", "/v1/agent/service/deregister/usage-web-2", null);
   }
+
+  @Test
+  void nodeMetaNarrowsHealthStateAndServiceChecks() throws Exception {
+    for (String[] n : new String[][] {{"meta-a", "r1"}, {"meta-b", "r2"}}) {
+      assertThat(send("PUT", "/v1/catalog/register", "{\"Node\":\"" + n[0] + "\",\"Address\":\"10.7.0.1\",\"NodeMeta\":{\"rack\":\""
+          + n[1] + "\"},\"Service\":{\"ID\":\"metasvc-" + n[0] + "\",\"Service\":\"metasvc\",\"Port\":1},"
+          + "\"Check\":{\"CheckID\":\"metachk\",\"Name\":\"m\",\"Status\":\"warning\",\"ServiceID\":\"metasvc-" + n[0] + "\"}}")
+          .statusCode()).isEqualTo(200);
+    }
+    JsonNode state = JSON.readTree(send("GET", "/v1/health/state/warning?node-meta=rack:r1", null).body());
+    assertThat(state).extracting(c -> c.path("Node").asText()).containsExactly("meta-a");
+    JsonNode checks = JSON.readTree(send("GET", "/v1/health/checks/metasvc?node-meta=rack:r2", null).body());
+    assertThat(checks).extracting(c -> c.path("Node").asText()).containsExactly("meta-b");
+    assertThat(JSON.readTree(send("GET", "/v1/health/checks/metasvc", null).body())).hasSize(2);
+    assertThat(send("GET", "/v1/health/state/any?node-meta=norack", null).statusCode()).isEqualTo(400);
+    for (String n : new String[] {"meta-a", "meta-b"}) send("PUT", "/v1/catalog/deregister", "{\"Node\":\"" + n + "\"}");
+  }
 }
