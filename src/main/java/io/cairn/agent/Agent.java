@@ -119,6 +119,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     local = new LocalState(identity, Clock.systemUTC(), config.checkUpdateInterval());
     local.definitionsAs(io.cairn.http.CheckWire::catalogDefinition);
     runners = new CheckRunners(local);
+    runners.outputMaxSize(config.checkOutputMaxSize());
     runners.aliasSource(this::aliasedChecks);
     CatalogPort port = server != null ? new ServerCatalogPort(endpoints) : new ClientCatalogPort(client.servers());
     antiEntropy = new AntiEntropy(local, port, Clock.systemUTC(), FULL_SYNC_INTERVAL, true,
@@ -403,7 +404,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
-        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot());
+        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot(), config.checkOutputMaxSize());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

@@ -25,7 +25,7 @@ public record AgentConfig(
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
     List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery,
     List<WatchDefinition> watches, boolean enableDebug, List<String> retryJoinWan, Duration sessionTtlMin,
-    String advertiseAddrWan, boolean translateWanAddrs, io.cairn.state.AutopilotConfig autopilot) {
+    String advertiseAddrWan, boolean translateWanAddrs, io.cairn.state.AutopilotConfig autopilot, int checkOutputMaxSize) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -75,6 +75,8 @@ public final class ConfigBuilder {
   public Duration sessionTtlMin = Duration.ofSeconds(10);
   /** The autopilot settings a leader stores when the cluster has none yet (Consul's autopilot block). */
   public io.cairn.state.AutopilotConfig autopilot = io.cairn.state.AutopilotConfig.DEFAULTS;
+  /** What a check keeps of its output unless it says otherwise (Consul's check_output_max_size). */
+  public int checkOutputMaxSize = io.cairn.checks.CheckResult.DEFAULT_OUTPUT_MAX;
   public Duration retryInterval = Duration.ofSeconds(30);
   public int retryMax;
   /** How long a node may be silent before its serfHealth turns critical (Cairn's own key). */
@@ -195,6 +197,8 @@ public final class ConfigBuilder {
       if (stm.isNegative() || stm.isZero()) throw f.bad("session_ttl_min", "must be positive");
       sessionTtlMin = stm;
     }
+    checkOutputMaxSize = f.integer(checkOutputMaxSize, "check_output_max_size");
+    if (checkOutputMaxSize < 1) throw f.bad("check_output_max_size", "must be positive");
     Duration cui = f.duration("check_update_interval");
     if (cui != null) checkUpdateInterval = cui;
     Map<String, String> meta = f.stringMap("node_meta");
@@ -334,7 +338,7 @@ public final class ConfigBuilder {
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
         enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
-        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot);
+        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot, checkOutputMaxSize);
   }
 
   /**

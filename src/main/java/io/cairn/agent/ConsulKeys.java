@@ -42,7 +42,7 @@ final class ConsulKeys {
         "enable_script_checks", "enable_local_script_checks", "check_update_interval", "retry_join", "start_join",
         "retry_interval", "retry_max", "raft_snapshot_threshold", "leave_on_terminate", "skip_leave_on_interrupt",
         "pid_file", "service", "services", "check", "checks", "watches", "retry_join_wan", "start_join_wan", "session_ttl_min",
-        "advertise_addr_wan", "translate_wan_addrs");
+        "advertise_addr_wan", "translate_wan_addrs", "check_output_max_size");
     honoured(t, under("addresses", "http", "dns"));
     honoured(t, under("autopilot", "cleanup_dead_servers", "last_contact_threshold", "max_trailing_logs", "min_quorum",
         "server_stabilization_time"));
@@ -119,7 +119,7 @@ final class ConsulKeys {
     noEffect(t, LIMITS, under("limits", "http_max_conns_per_client", "https_handshake_timeout", "rpc_client_timeout",
         "rpc_handshake_timeout", "rpc_max_burst", "rpc_max_conns_per_client", "rpc_rate", "kv_max_value_size",
         "txn_max_req_len", "request_limits.mode", "request_limits.read_rate", "request_limits.write_rate"));
-    noEffect(t, LIMITS, "check_output_max_size", "discard_check_output", "default_query_time",
+    noEffect(t, LIMITS, "discard_check_output", "default_query_time",
         "max_query_time", "disable_http_unprintable_char_filter");
     noEffect(t, "no streaming backend", "use_streaming_backend", "rpc.enable_streaming");
     noEffect(t, null, "discovery_max_stale");

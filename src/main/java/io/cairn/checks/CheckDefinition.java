@@ -14,7 +14,19 @@ public record CheckDefinition(String id, String name, String notes, String servi
                               boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
                               Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
                               int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus,
-                              String target, boolean useTls, String tlsServerName) {
+                              String target, boolean useTls, String tlsServerName, int outputMaxSize) {
+  /** A check that keeps the agent's output limit (check_output_max_size). */
+  public CheckDefinition(String id, String name, String notes, String serviceId, CheckType type,
+                         String http, String method, Map<String, List<String>> header, String body,
+                         boolean tlsSkipVerify, String tcp, List<String> args, Duration ttl,
+                         Duration interval, Duration timeout, Duration deregisterCriticalServiceAfter,
+                         int successBeforePassing, int failuresBeforeCritical, CheckStatus initialStatus, String target,
+                         boolean useTls, String tlsServerName) {
+    this(id, name, notes, serviceId, type, http, method, header, body, tlsSkipVerify, tcp, args, ttl, interval, timeout,
+        deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, target, useTls,
+        tlsServerName, 0);
+  }
+
   /** A check without TLS settings of its own (all but gRPC and H2PING; HTTP's TLS is its URL's). */
   public CheckDefinition(String id, String name, String notes, String serviceId, CheckType type,
                          String http, String method, Map<String, List<String>> header, String body,
@@ -56,6 +68,6 @@ public record CheckDefinition(String id, String name, String notes, String servi
   public CheckDefinition withIdentity(String newId, String newName, String newServiceId) {
     return new CheckDefinition(newId, newName, notes, newServiceId, type, http, method, header, body, tlsSkipVerify,
         tcp, args, ttl, interval, timeout, deregisterCriticalServiceAfter, successBeforePassing,
-        failuresBeforeCritical, initialStatus, target, useTls, tlsServerName);
+        failuresBeforeCritical, initialStatus, target, useTls, tlsServerName, outputMaxSize);
   }
 }

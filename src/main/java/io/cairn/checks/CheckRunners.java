@@ -46,8 +46,20 @@ public final class CheckRunners implements AutoCloseable {
     alias.source(source);
   }
 
+  /** check_output_max_size: what a check without its own OutputMaxSize keeps of its output. */
+  private volatile int outputMax = CheckResult.DEFAULT_OUTPUT_MAX;
+
   public CheckRunners(Listener listener) {
     this.listener = listener;
+  }
+
+  public void outputMaxSize(int max) {
+    this.outputMax = max > 0 ? max : CheckResult.DEFAULT_OUTPUT_MAX;
+  }
+
+  /** What {@code def} keeps of an output: its own OutputMaxSize, else the agent's. */
+  public int outputLimit(CheckDefinition def) {
+    return def.outputMaxSize() > 0 ? def.outputMaxSize() : outputMax;
   }
 
   /** Starts running a check, replacing any runner of the same id. */
@@ -146,7 +158,7 @@ public final class CheckRunners implements AutoCloseable {
         raw = new CheckResult(CheckStatus.CRITICAL, "check failed to run: " + e);
       }
       if (cancelled) return;
-      listener.onResult(def.id(), new CheckResult(applyThresholds(raw.status()), raw.output()));
+      listener.onResult(def.id(), new CheckResult(applyThresholds(raw.status()), raw.output()).cut(outputLimit(def)));
       schedule(interval().toMillis());
     }
 

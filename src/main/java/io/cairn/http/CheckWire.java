@@ -36,6 +36,7 @@ public final class CheckWire {
     }
     if (d.tlsServerName() != null && !d.tlsServerName().isEmpty()) o.put("TLSServerName", d.tlsServerName());
     if (d.tlsSkipVerify()) o.put("TLSSkipVerify", true);
+    if (d.outputMaxSize() > 0) o.put("OutputMaxSize", d.outputMaxSize());
     if (d.interval() != null) o.put("Interval", GoDuration.format(d.interval()));
     if (d.timeout() != null) o.put("Timeout", GoDuration.format(d.timeout()));
     if (d.deregisterCriticalServiceAfter() != null) o.put("DeregisterCriticalServiceAfter", GoDuration.format(d.deregisterCriticalServiceAfter()));

@@ -98,7 +98,8 @@ public final class Definitions {
     CheckDefinition def = new CheckDefinition(id, name, f.text("Notes"), svc, type, http, f.text("Method"),
         f.headers("Header"), f.text("Body"), f.bool(false, "TLSSkipVerify"), tcp, args, ttl, interval, timeout,
         f.duration("DeregisterCriticalServiceAfter"), successBefore, failuresBefore, initial,
-        target(f, type), useTls(f, type), f.text("TLSServerName"));
+        target(f, type), useTls(f, type), f.text("TLSServerName"), f.integer(0, "OutputMaxSize"));
+    if (def.outputMaxSize() < 0) throw f.bad("OutputMaxSize", "must not be negative");
     if (type == CheckType.ALIAS && (f.text("AliasService") == null || f.text("AliasService").isEmpty())
         && (f.text("AliasNode") == null || f.text("AliasNode").isEmpty())) {
       throw new IllegalArgumentException("an alias check needs AliasService or AliasNode");
@@ -111,7 +112,7 @@ public final class Definitions {
     if (type == CheckType.OS_SERVICE && (def.target() == null || !def.target().matches("[A-Za-z0-9@._:-]+"))) {
       throw f.bad("OSService", "must be a service (unit) name");
     }
-    f.get("GRPCUseTLS", "H2PingUseTLS", "OutputMaxSize", "FailuresBeforeWarning", "Type", "Definition", "Shell",
+    f.get("GRPCUseTLS", "H2PingUseTLS", "FailuresBeforeWarning", "Type", "Definition", "Shell",
         "DisableRedirects", "Namespace", "Partition", "Node", "ServiceName", "ServiceTags", "Output",
         "CreateIndex", "ModifyIndex", "Interval", "Timeout");
     if (strict) f.rejectUnknown();

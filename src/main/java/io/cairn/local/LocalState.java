@@ -224,7 +224,8 @@ public final class LocalState implements CheckRunners.Listener {
       if (c.definition == null || c.definition.type() != CheckType.TTL) {
         throw new IllegalArgumentException("CheckID \"" + id + "\" does not have associated TTL");
       }
-      record(c, new CheckResult(status, output));
+      CheckResult r = new CheckResult(status, output);
+      record(c, runners == null ? r.cut(CheckResult.DEFAULT_OUTPUT_MAX) : r.cut(runners.outputLimit(c.definition)));
     }
     LOG.debug("ttl check updated check={} status={}", id, status.wireName());
     if (runners != null) runners.ttlRenewed(id);

@@ -1,5 +1,8 @@
 package io.cairn.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -186,6 +189,25 @@ class AgentChecksTest {
   private static int register(String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v1/agent/check/register"))
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** OutputMaxSize cuts what a check keeps of its output, a probe's and a TTL update's alike; the default is 4096. */
+  @Test
+  void outputIsCutToTheChecksOutputMaxSize() throws Exception {
+    String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/";
+    assertThat(register("{\"Name\":\"short-out\",\"HTTP\":\"" + url + "\",\"Interval\":\"1s\",\"OutputMaxSize\":12}")).isEqualTo(200);
+    assertThat(register("{\"Name\":\"ttl-out\",\"TTL\":\"60s\",\"OutputMaxSize\":5}")).isEqualTo(200);
+    assertThat(register("{\"Name\":\"ttl-default\",\"TTL\":\"60s\"}")).isEqualTo(200);
+    assertThat(put("/v1/agent/check/pass/ttl-out?note=abcdefghij", "")).isEqualTo(200);
+    assertThat(put("/v1/agent/check/pass/ttl-default?note=" + "x".repeat(5000), "")).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      JsonNode checks = new ObjectMapper().readTree(catalog("/v1/agent/checks"));
+      assertThat(checks.path("short-out").path("Output").asText()).isEqualTo("HTTP GET htt");
+      assertThat(checks.path("ttl-out").path("Output").asText()).isEqualTo("abcde");
+      assertThat(checks.path("ttl-default").path("Output").asText()).hasSize(4096);
+    });
+    assertThat(register("{\"Name\":\"bad\",\"TTL\":\"60s\",\"OutputMaxSize\":-1}")).isEqualTo(400);
+    for (String id : List.of("short-out", "ttl-out", "ttl-default")) agent.local().removeCheck(id);
   }
 
   @Test
