@@ -335,6 +335,11 @@ public final class Agent implements AgentControl, AutoCloseable {
     return new Member(wan ? name + "." + c.datacenter() : name, addr, port, tags, status);
   }
 
+  /** This agent's check runners (tests point Docker checks at a daemon of their own). */
+  CheckRunners checkRunners() {
+    return runners;
+  }
+
   @Override
   public io.cairn.state.AutopilotConfig autopilotConfigured() {
     return config.autopilot();

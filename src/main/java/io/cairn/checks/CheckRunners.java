@@ -40,6 +40,12 @@ public final class CheckRunners implements AutoCloseable {
   private final Http2Connections http2 = new Http2Connections();
   private final GrpcProbe grpc = new GrpcProbe(http2);
   private final H2PingProbe h2ping = new H2PingProbe(http2);
+  private final DockerProbe docker = new DockerProbe();
+
+  /** Where Docker checks find the Docker daemon (DOCKER_HOST's form; the environment's by default). */
+  public void dockerHost(String host) {
+    docker.host(host);
+  }
 
   /** Where alias checks read the health they follow. */
   public void aliasSource(AliasProbe.Source source) {
@@ -100,6 +106,7 @@ public final class CheckRunners implements AutoCloseable {
       case ALIAS -> alias;
       case GRPC -> grpc;
       case H2PING -> h2ping;
+      case DOCKER -> docker;
       case TTL -> throw new IllegalArgumentException("TTL checks are not probed");
     };
   }

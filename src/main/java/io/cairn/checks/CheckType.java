@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The kinds of check an agent runs itself. */
 public enum CheckType {
-  HTTP, TCP, SCRIPT, TTL, UDP, OS_SERVICE, ALIAS, GRPC, H2PING;
+  HTTP, TCP, SCRIPT, TTL, UDP, OS_SERVICE, ALIAS, GRPC, H2PING, DOCKER;
 
   /** Consul's spelling in the {@code Type} field of a check. */
   public String wireName() {

@@ -32,6 +32,10 @@ public final class CheckWire {
         o.put("H2PingUseTLS", d.useTls());
       }
       case SCRIPT -> o.set("ScriptArgs", Wire.JSON.valueToTree(d.args()));
+      case DOCKER -> {
+        o.put("DockerContainerID", d.target());
+        o.set("ScriptArgs", Wire.JSON.valueToTree(d.args()));
+      }
       default -> { }
     }
     if (d.tlsServerName() != null && !d.tlsServerName().isEmpty()) o.put("TLSServerName", d.tlsServerName());

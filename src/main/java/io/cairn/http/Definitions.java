@@ -15,8 +15,6 @@ import java.util.Map;
  * a service's ID is its name; its checks are {@code service:<id>} or {@code service:<id>:<n>}.
  */
 public final class Definitions {
-  private static final String[] UNSUPPORTED_TYPES = {"DockerContainerID"};
-
   /** A service with the checks registered along with it. */
   public record ServiceDefinition(ServiceInstance service, List<CheckDefinition> checks) {}
 
@@ -72,15 +70,19 @@ public final class Definitions {
     String tcp = f.text("TCP");
     List<String> args = f.strings("Args", "ScriptArgs");
     String script = f.text("Script");
-    if (args == null && script != null) args = List.of("/bin/sh", "-c", script);
-    if (type == CheckType.SCRIPT && !scriptsAllowed) {
+    String shell = f.text("Shell");
+    if (args == null && script != null) args = List.of(type == CheckType.DOCKER && shell != null && !shell.isEmpty() ? shell : "/bin/sh", "-c", script);
+    if (type == CheckType.DOCKER && (args == null || args.isEmpty())) {
+      throw new IllegalArgumentException("a Docker check needs Args (or Script) to run in the container");
+    }
+    if ((type == CheckType.SCRIPT || type == CheckType.DOCKER) && !scriptsAllowed) {
       throw new IllegalArgumentException("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
     }
     Duration ttl = f.duration("TTL");
     Duration interval = f.duration("Interval");
     Duration timeout = f.duration("Timeout");
     if (type != CheckType.TTL && type != CheckType.ALIAS && (interval == null || interval.isZero() || interval.isNegative())) {
-      throw new IllegalArgumentException("Interval must be > 0 for Script, HTTP, TCP, UDP, gRPC, H2PING or OSService checks");
+      throw new IllegalArgumentException("Interval must be > 0 for Script, Docker, HTTP, TCP, UDP, gRPC, H2PING or OSService checks");
     }
     // "TTL": "" reads as no duration at all: as Consul, a TTL check without a positive TTL is refused.
     if (type == CheckType.TTL && (ttl == null || ttl.isZero() || ttl.isNegative())) {
@@ -112,7 +114,7 @@ public final class Definitions {
     if (type == CheckType.OS_SERVICE && (def.target() == null || !def.target().matches("[A-Za-z0-9@._:-]+"))) {
       throw f.bad("OSService", "must be a service (unit) name");
     }
-    f.get("GRPCUseTLS", "H2PingUseTLS", "FailuresBeforeWarning", "Type", "Definition", "Shell",
+    f.get("GRPCUseTLS", "H2PingUseTLS", "FailuresBeforeWarning", "Type", "Definition",
         "DisableRedirects", "Namespace", "Partition", "Node", "ServiceName", "ServiceTags", "Output",
         "CreateIndex", "ModifyIndex", "Interval", "Timeout");
     if (strict) f.rejectUnknown();
@@ -127,6 +129,7 @@ public final class Definitions {
       case ALIAS -> io.cairn.checks.AliasProbe.target(f.text("AliasNode"), f.text("AliasService"));
       case GRPC -> f.text("GRPC");
       case H2PING -> f.text("H2PING");
+      case DOCKER -> f.text("DockerContainerID");
       default -> null;
     };
   }
@@ -141,6 +144,8 @@ public final class Definitions {
   }
 
   private static CheckType typeOf(Fields f) {
+    // A Docker check carries Args or Script too: what runs in the container.
+    if (f.get("DockerContainerID").isPresent()) return CheckType.DOCKER;
     List<CheckType> found = new ArrayList<>();
     if (f.get("HTTP").isPresent()) found.add(CheckType.HTTP);
     if (f.get("TCP").isPresent()) found.add(CheckType.TCP);
@@ -153,9 +158,7 @@ public final class Definitions {
     if (f.get("H2PING").isPresent()) found.add(CheckType.H2PING);
     if (found.size() == 1) return found.getFirst();
     if (found.size() > 1) throw new IllegalArgumentException("a check must have exactly one of HTTP, TCP, Args or TTL, got " + found);
-    for (String t : UNSUPPORTED_TYPES) {
-      if (f.get(t).isPresent()) throw new IllegalArgumentException("unsupported check type: " + t + " (Cairn runs HTTP, TCP, UDP, gRPC, H2PING, script, TTL, OSService and alias checks)");
-    }
-    throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, Args (script) or TTL must be set");
+    throw new IllegalArgumentException("Invalid check: one of HTTP, TCP, UDP, GRPC, H2PING, OSService, Args (script), "
+        + "DockerContainerID, AliasService, AliasNode or TTL must be set");
   }
 }
