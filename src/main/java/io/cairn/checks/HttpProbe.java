@@ -21,6 +21,8 @@ import javax.net.ssl.X509TrustManager;
 final class HttpProbe implements Probe {
   private final HttpClient verifying;
   private final HttpClient trusting;
+  /** Per TLSServerName: a client that checks the certificate against that name. */
+  private final Map<String, HttpClient> byServerName = new java.util.concurrent.ConcurrentHashMap<>();
 
   HttpProbe() {
     verifying = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
@@ -48,7 +50,13 @@ final class HttpProbe implements Probe {
     } catch (IllegalArgumentException e) {
       return new CheckResult(CheckStatus.CRITICAL, "invalid HTTP check request: " + e.getMessage());
     }
-    HttpClient client = def.tlsSkipVerify() ? trusting : verifying;
+    HttpClient client;
+    try {
+      client = def.tlsSkipVerify() ? trusting
+          : def.tlsServerName() != null && !def.tlsServerName().isEmpty() ? forServerName(def.tlsServerName()) : verifying;
+    } catch (Exception e) {
+      return new CheckResult(CheckStatus.CRITICAL, "TLS setup for TLSServerName \"" + def.tlsServerName() + "\" failed: " + e.getMessage());
+    }
     try {
       HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
       String body = new String(r.body(), 0, Math.min(r.body().length, CheckResult.MAX_OUTPUT), StandardCharsets.UTF_8);
@@ -77,6 +85,15 @@ final class HttpProbe implements Probe {
       // A message that is itself an exception's toString() (a wrapped cause) says nothing more.
       default -> m == null || m.isBlank() || m.contains("Exception") || m.contains("java.") ? "request failed" : m;
     };
+  }
+
+  private HttpClient forServerName(String name) throws Exception {
+    HttpClient c = byServerName.get(name);
+    if (c != null) return c;
+    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(CheckDefinition.DEFAULT_TIMEOUT)
+        .sslContext(ServerNameTrust.context(name)).sslParameters(ServerNameTrust.parameters(name)).build();
+    HttpClient had = byServerName.putIfAbsent(name, c);
+    return had != null ? had : c;
   }
 
   private static SSLContext trustAll() {
