@@ -80,12 +80,13 @@ final class DeployCommand implements Callable<Integer> {
                         + " (natural order: 9 < 10, v9 < v10), by check-and-set.") boolean ifNewer,
                     @Option(names = "--max-unavailable", paramLabel = "N", description = "At most N hosts of a role upgrading"
                         + " at once (a semaphore in KV; a failed host keeps its slot and halts the rollout).") Integer maxUnavailable,
-                    @Option(names = "--per", paramLabel = "role", defaultValue = "role", description = "What --max-unavailable"
-                        + " counts per: role (each host's upgrade --role).") String per) throws IOException {
+                    @Option(names = "--per", paramLabel = "role|service", defaultValue = "role", description = "What --max-unavailable"
+                        + " counts per: role (each host's upgrade --role), or service (every service a host runs;"
+                        + " an instance already critical counts as down).") String per) throws IOException {
     Versions.check(version);
     if (maxUnavailable != null) {
       if (maxUnavailable < 1) throw new ClientError("--max-unavailable must be at least 1");
-      if (!per.equals("role")) throw new ClientError("--per " + per + ": only role is built (group hosts with upgrade --role)");
+      if (!per.equals("role") && !per.equals("service")) throw new ClientError("--per " + per + ": expected role or service");
       new RolloutGate(agent()).writePolicy(version, new RolloutGate.Policy(maxUnavailable, per));
     }
     if (!ifNewer) {

@@ -238,6 +238,31 @@ public final class Deployment {
     return out;
   }
 
+  /** The services this node runs (by name; Consul's and the deploy status service left out): a rollout's groups per service. */
+  public List<String> localServices() throws IOException {
+    AgentHttp.Answer a = http.get("/v1/agent/services", 0, Duration.ZERO);
+    ok(a, "reading this node's services");
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (JsonNode s : JSON.readTree(a.body())) {
+      String name = s.path("Service").asText();
+      if (!name.isEmpty() && !name.equals("consul") && !name.equals(STATUS_SERVICE)) names.add(name);
+    }
+    return new ArrayList<>(names);
+  }
+
+  /** The nodes whose instance of {@code service} has a critical check now. */
+  public List<String> unhealthyInstances(String service) throws IOException {
+    AgentHttp.Answer a = http.get("/v1/health/service/" + AgentHttp.enc(service), 0, Duration.ZERO);
+    ok(a, "reading the health of " + service);
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : JSON.readTree(a.body())) {
+      boolean critical = false;
+      for (JsonNode c : e.path("Checks")) critical |= c.path("Status").asText().equals("critical");
+      if (critical) out.add(e.path("Node").path("Node").asText());
+    }
+    return out;
+  }
+
   /** The local agent's node name: the host name every report defaults to. */
   public String nodeName() throws IOException {
     AgentHttp.Answer a = http.get("/v1/agent/self", 0, Duration.ZERO);

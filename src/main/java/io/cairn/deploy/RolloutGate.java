@@ -14,16 +14,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Rolling upgrades with a health gate: at most {@code MaxUnavailable} hosts of a role upgrading
- * at once, through a semaphore in KV under {@code rollout/<version>/}.
+ * Rolling upgrades with a health gate: at most {@code MaxUnavailable} hosts of a role (or
+ * instances of a service) upgrading or unhealthy at once, through a semaphore in KV under
+ * {@code rollout/<version>/}.
  *
  * <ul>
- *   <li>{@code rollout/<version>}: the policy, {@code {"MaxUnavailable":N,"Per":"role"}},
+ *   <li>{@code rollout/<version>}: the policy, {@code {"MaxUnavailable":N,"Per":"role"|"service"}},
  *       written by {@code trigger-update --max-unavailable} before the version itself.
- *   <li>{@code rollout/<version>/slots/<role>/<session>}: a host's claim, held by a session
+ *   <li>{@code rollout/<version>/slots/<group>/<session>}: a host's claim, held by a session
  *       bound to its node's health (behaviour delete), so a host that dies frees its slot.
- *   <li>{@code rollout/<version>/slots/<role>/.lock}: {@code {"Limit":N,"Holders":[…]}},
- *       changed only by check-and-set; a holder whose claim is gone is pruned.
+ *   <li>{@code rollout/<version>/slots/<group>/.lock}: {@code {"Limit":N,"Holders":[…]}},
+ *       changed only by check-and-set; a holder whose claim is gone is pruned. A group is a
+ *       role (its name), or with {@code Per: service} a service ({@code service:<name>}): a host
+ *       then needs a slot of every service it runs.
+ *   <li>A host that is unhealthy without holding a slot counts against the limit too (with
+ *       {@code Per: service}: an instance of the service with a critical check): the rollout
+ *       never takes a further instance down while others are already down.
  *   <li>{@code rollout/<version>/halted}: {@code {"Host","Reason"}}: a host whose pass failed
  *       while holding a slot keeps it and halts the rollout: nobody takes a new slot until
  *       {@code deploy resume}. {@code deploy abort} writes the same key with reason "aborted".
@@ -80,16 +86,49 @@ public final class RolloutGate {
    * holds one now; else why it must wait (the holders, or the halt).
    */
   public Optional<String> acquire(String version, String role, String host, int limit) throws IOException {
+    return acquire(version, List.of(role), host, limit, group -> List.of());
+  }
+
+  /** The hosts of a group that are unhealthy now (they count against the limit when they hold no slot). */
+  @FunctionalInterface
+  public interface Unhealthy {
+    List<String> hosts(String group) throws IOException;
+  }
+
+  /**
+   * Takes a slot of every group for {@code host} (all of them, or none: what this call took is
+   * given back when one group refuses). Empty when it holds them all now; else why it must wait.
+   */
+  public Optional<String> acquire(String version, List<String> groups, String host, int limit, Unhealthy unhealthy)
+      throws IOException {
+    List<String> taken = new ArrayList<>();
+    for (String group : groups) {
+      boolean had = holders(version, group).contains(host);
+      Optional<String> wait = acquireOne(version, group, host, limit, unhealthy.hosts(group));
+      if (wait.isPresent()) {
+        for (String g : taken) release(version, g, host);
+        return wait;
+      }
+      if (!had) taken.add(group);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> acquireOne(String version, String group, String host, int limit, List<String> unhealthy)
+      throws IOException {
     String session = session(host);
-    String dir = base(version) + "/slots/" + role + "/";
+    String dir = base(version) + "/slots/" + group + "/";
     for (int i = 0; i < CAS_ATTEMPTS; i++) {
       Lock lock = readLock(dir);
       List<String> holders = live(dir, lock.holders());
       if (holders.contains(session)) return Optional.empty();
       Optional<String> halt = halted(version);
       if (halt.isPresent()) return Optional.of("rollout halted by " + halt.get());
-      if (holders.size() >= limit) {
-        return Optional.of("all " + limit + " slots of role " + role + " are held by " + String.join(", ", hostsOf(dir, holders)));
+      List<String> holding = hostsOf(dir, holders);
+      List<String> down = unhealthy.stream().filter(h -> !holding.contains(h) && !h.equals(host)).distinct().toList();
+      if (holders.size() + down.size() >= limit) {
+        return Optional.of("all " + limit + " slots of " + describe(group) + " are taken: upgrading "
+            + (holding.isEmpty() ? "(none)" : String.join(", ", holding)) + (down.isEmpty() ? "" : "; unhealthy " + String.join(", ", down)));
       }
       AgentHttp.Answer claim = http.put("/v1/kv/" + dir + session + "?acquire=" + session, host);
       ok(claim, "claiming a rollout slot");
@@ -97,7 +136,11 @@ public final class RolloutGate {
       holders.add(session);
       if (writeLock(dir, limit, holders, lock.index())) return Optional.empty();
     }
-    throw new IOException("the rollout slots of " + role + " kept changing; try again");
+    throw new IOException("the rollout slots of " + describe(group) + " kept changing; try again");
+  }
+
+  private static String describe(String group) {
+    return group.startsWith("service:") ? "service " + group.substring(8) : "role " + group;
   }
 
   /** Gives back the slot {@code host} holds, if any. */

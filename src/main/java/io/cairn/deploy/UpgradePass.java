@@ -52,6 +52,12 @@ public final class UpgradePass {
     }
   }
 
+  /** The rollout groups this host takes slots in: its role, or each service it runs; null when per role and no --role. */
+  private List<String> groups(RolloutGate.Policy policy) throws IOException {
+    if (policy.per().equals("service")) return cluster.localServices().stream().map(s -> "service:" + s).toList();
+    return settings.role() == null ? null : List.of(settings.role());
+  }
+
   public Outcome run() {
     String host = settings.host();
     Optional<String> current;
@@ -73,21 +79,26 @@ public final class UpgradePass {
     Step configure = null;
     boolean reload = false;
     Optional<RolloutGate.Policy> policy = Optional.empty();
+    List<String> groups = List.of();
     if (update) {
       log.accept("update pending: " + (mine.isEmpty() ? "(none)" : mine) + " -> " + current.get());
       try {
         policy = gate.policy(current.get());
         if (policy.isPresent()) {
-          if (settings.role() == null) {
+          groups = groups(policy.get());
+          if (groups == null) {
             log.accept("the rollout of " + current.get() + " limits upgrades per role; this host has no --role: not upgrading");
             return Outcome.STEP_FAILED;
           }
-          Optional<String> wait = gate.acquire(current.get(), settings.role(), host, policy.get().maxUnavailable());
+          boolean perService = policy.get().per().equals("service");
+          Optional<String> wait = gate.acquire(current.get(), groups, host, policy.get().maxUnavailable(),
+              group -> perService ? cluster.unhealthyInstances(group.substring("service:".length())) : List.of());
           if (wait.isPresent()) {
             log.accept("waiting for a rollout slot: " + wait.get());
             return Outcome.PAUSED;
           }
-          log.accept("holding a rollout slot of role " + settings.role());
+          log.accept(groups.isEmpty() ? "no service on this host: no rollout slot needed"
+              : "holding rollout slots of " + String.join(", ", groups));
         }
       } catch (IOException e) {
         log.accept("cannot reach the cluster: " + e.getMessage());
@@ -125,8 +136,8 @@ public final class UpgradePass {
       String version = local.read();
       if (success && !version.isEmpty()) cluster.reportRunning(host, version);
       if (policy.isPresent() && success) {
-        gate.release(current.get(), settings.role(), host);
-      } else if (policy.isPresent()) {
+        for (String g : groups) gate.release(current.get(), g, host);
+      } else if (policy.isPresent() && !groups.isEmpty()) {
         String why = upgrade != null && !upgrade.ok() ? "upgrade exited " + upgrade.exitCode()
             : !configured ? "configure exited " + configure.exitCode() : "validation failing: " + String.join(", ", after.failed());
         gate.halt(current.get(), host, why);

@@ -216,7 +216,7 @@ class UpgradeCommandTest {
     assertThat(cairn("deploy", "-http-addr", httpAddr, "resume").exit()).isZero();
     Run queued = hostPass("h2");
     assertThat(queued.exit()).isEqualTo(9);
-    assertThat(queued.out()).contains("all 1 slots of role compute are held by h1");
+    assertThat(queued.out()).contains("all 1 slots of role compute are taken: upgrading h1");
     ran();
     assertThat(hostPass("h1").exit()).isZero();  // still holds the slot: upgrades, converges, gives it back
     assertThat(ran()).containsExactly("upgrade", "configure");
@@ -247,5 +247,39 @@ class UpgradeCommandTest {
     for (var f : hosts) f.get(90, java.util.concurrent.TimeUnit.SECONDS);
     List<String> counts = Files.readAllLines(seen).stream().map(String::strip).toList();
     assertThat(counts).hasSize(3).containsOnly("1");
+  }
+
+  /**
+   * --per service: a host takes a slot of every service it runs, and an instance of that service
+   * already critical on another host counts as down: no upgrade starts until it is healthy again.
+   */
+  @Test
+  void aRolloutPerServiceWaitsWhileAnotherInstanceIsDown() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.BiFunction<String, String, Integer> put = (path, body) -> {
+      try {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + httpAddr + path))
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertThat(put.apply("/v1/agent/service/register", "{\"Name\":\"ledger\",\"Port\":7000}")).isEqualTo(200);
+    String down = "{\"Node\":\"ledger-2\",\"Address\":\"10.3.0.2\",\"Service\":{\"ID\":\"ledger\",\"Service\":\"ledger\"},"
+        + "\"Check\":{\"CheckID\":\"ledger-up\",\"Name\":\"up\",\"ServiceID\":\"ledger\",\"Status\":\"%s\"}}";
+    assertThat(put.apply("/v1/catalog/register", down.formatted("critical"))).isEqualTo(200);
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "trigger-update", "v9", "--max-unavailable", "1", "--per", "service").exit()).isZero();
+    Run waiting = hostPass("s1");
+    assertThat(waiting.exit()).isEqualTo(9);
+    assertThat(waiting.out()).contains("all 1 slots of service ledger are taken: upgrading (none); unhealthy ledger-2");
+    assertThat(put.apply("/v1/catalog/register", down.formatted("passing"))).isEqualTo(200);
+    Run upgraded = hostPass("s1");
+    assertThat(upgraded.exit()).as(upgraded.out()).isZero();
+    assertThat(upgraded.out()).contains("holding rollout slots of service:ledger");
+    assertThat(cairn("deploy", "-http-addr", httpAddr, "trigger-update", "v10", "--per", "pod", "--max-unavailable", "1").exit())
+        .isEqualTo(1);
+    assertThat(put.apply("/v1/agent/service/deregister/ledger", "")).isEqualTo(200);
+    assertThat(put.apply("/v1/catalog/deregister", "{\"Node\":\"ledger-2\"}")).isEqualTo(200);
   }
 }
