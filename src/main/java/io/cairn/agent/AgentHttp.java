@@ -20,8 +20,15 @@ public final class AgentHttp {
 
   private final URI base;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+  /**
+   * One client for every caller in this JVM: a JDK HttpClient keeps a selector thread of its
+   * own, so a client per command run (a thousand wait-for runs in one process, as tests and the
+   * orchestration bench make) meant a thousand such threads; connections are still one per
+   * request in flight, and kept alive between them.
+   */
+  private static final HttpClient SHARED = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = SHARED;
 
   public AgentHttp(URI base, String token) {
     this.base = base;
