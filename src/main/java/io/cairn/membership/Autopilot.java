@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * default would call every idle follower unhealthy here), it is at the leader's term, and it
  * trails the leader's log by at most {@code MaxTrailingLogs} entries.
  *
- * <p>With {@code CleanupDeadServers}, a voter that membership has had failed for
- * {@code ServerStabilizationTime} is removed from the voters, as long as that leaves at least
+ * <p>With {@code CleanupDeadServers}, a voter this leader has seen healthy and that membership
+ * has since had failed for {@code ServerStabilizationTime} is removed from the voters, as long as that leaves at least
  * {@code MinQuorum} voters and removes at most a minority ({@code (voters - 1) / 2}) at once, so
  * that a partition never lets one side vote the other out.
  */
@@ -83,6 +83,11 @@ public final class Autopilot {
   /** Per server: the health last computed and since when (epoch ms). */
   private final Map<String, Boolean> lastHealthy = new HashMap<>();
   private final Map<String, Long> stableSince = new HashMap<>();
+  /**
+   * Servers this leader has seen healthy: only those can be taken for dead. A server that never
+   * was (one still starting while a cluster forms, under load) is waited for, not removed.
+   */
+  private final java.util.Set<String> seenHealthy = new java.util.HashSet<>();
 
   public Autopilot(ServerPort server, Membership membership, String version, LongSupplier nanos, LongSupplier wallMillis) {
     this.server = server;
@@ -114,11 +119,15 @@ public final class Autopilot {
           && leaderIndex - index <= cfg.maxTrailingLogs();
       Boolean before = lastHealthy.put(v.id(), healthy);
       if (before == null || before != healthy) stableSince.put(v.id(), wallMillis.getAsLong());
-      if (healthy) healthyVoters++;
+      if (healthy) {
+        healthyVoters++;
+        seenHealthy.add(v.id());
+      }
       out.add(new ServerHealth(v.id(), v.id(), v.rpcAddress(), serf, version, leader,
           contact == Long.MAX_VALUE ? -1 : contact, term, index, healthy, true, stableSince.get(v.id())));
     }
     lastHealthy.keySet().retainAll(voters.stream().map(Voter::id).toList());
+    seenHealthy.retainAll(lastHealthy.keySet());
     stableSince.keySet().retainAll(lastHealthy.keySet());
     int quorum = voters.size() / 2 + 1;
     boolean all = out.stream().allMatch(ServerHealth::healthy);
@@ -131,6 +140,7 @@ public final class Autopilot {
       synchronized (this) {
         lastHealthy.clear();
         stableSince.clear();
+        seenHealthy.clear();
       }
       return;
     }
@@ -143,7 +153,11 @@ public final class Autopilot {
     for (Voter v : voters) {
       if (v.id().equals(server.selfId())) continue;
       long failedFor = membership.failedForNanos(v.id(), now);
-      if (failedFor >= cfg.serverStabilizationTimeMillis() * 1_000_000L) dead.add(v.id());
+      boolean seen;
+      synchronized (this) {
+        seen = seenHealthy.contains(v.id());
+      }
+      if (seen && failedFor >= cfg.serverStabilizationTimeMillis() * 1_000_000L) dead.add(v.id());
     }
     if (dead.isEmpty()) return;
     int removable = (voters.size() - 1) / 2;

@@ -92,7 +92,17 @@ class ClusterProcessTest {
     for (int i = 0; i < 3; i++) servers.add(new Server("s" + (i + 1)));
     for (Server s : servers) s.extraConfig = extraConfig;
     for (int i : order) servers.get(i).start(servers);
-    awaitOneLeader(servers);
+    try {
+      awaitOneLeader(servers);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // What each server says and logged: a cluster that did not form must say why in the CI log.
+      for (Server sv : servers) {
+        System.out.println("=== " + sv.name + " names leader [" + sv.leader() + "]; log tail:");
+        String text = sv.process.logText();
+        text.lines().skip(Math.max(0, text.lines().count() - 60)).forEach(l -> System.out.println("  " + l));
+      }
+      throw e;
+    }
   }
 
   private static String awaitOneLeader(List<Server> live) {
@@ -182,6 +192,8 @@ class ClusterProcessTest {
     assertThat(follower.call("POST", "/v1/operator/raft/transfer-leader?id=nobody", null).statusCode()).isEqualTo(400);
 
     // A follower killed: unhealthy first, then removed from the voters, then health is whole again.
+    // (The new leader takes for dead only a server it has seen healthy: wait until it has.)
+    await().atMost(Duration.ofSeconds(20)).until(() -> next.call("GET", "/v1/operator/autopilot/health", null).statusCode() == 200);
     Server dead = follower;
     dead.process.process.destroyForcibly().waitFor();
     List<Server> live = servers.stream().filter(s -> s != dead).toList();

@@ -82,6 +82,7 @@ class AutopilotTest {
   }
 
   private void fail(String id) {
+    autopilot.report();  // the leader sees it healthy first: only then can it be taken for dead
     status.put(id, Member.Status.FAILED);
     failedAt.put(id, now.get());
     silence.put(id, 60_000L);
@@ -134,6 +135,16 @@ class AutopilotTest {
     autopilot.tick();
     assertThat(removed).containsExactly("s3");
     assertThat(autopilot.report().servers()).hasSize(2);
+  }
+
+  @Test
+  void aServerNeverSeenHealthyIsWaitedForNotRemoved() {
+    status.put("s3", Member.Status.FAILED);
+    failedAt.put("s3", now.get());
+    silence.put("s3", 60_000L);
+    now.addAndGet(60 * SECOND);
+    autopilot.tick();
+    assertThat(removed).as("a server still starting while the cluster forms").isEmpty();
   }
 
   @Test
