@@ -65,6 +65,18 @@ public record CheckDefinition(String id, String name, String notes, String servi
     return DEFAULT_TIMEOUT;
   }
 
+  /** The same check keeping {@code max} characters of its output. */
+  CheckDefinition withOutputMaxSize(int max) {
+    return new CheckDefinition(id, name, notes, serviceId, type, http, method, header, body, tlsSkipVerify, tcp, args, ttl,
+        interval, timeout, deregisterCriticalServiceAfter, successBeforePassing, failuresBeforeCritical, initialStatus, target,
+        useTls, tlsServerName, max);
+  }
+
+  /** What a probe keeps of its output: OutputMaxSize once the runner set it, else the most any probe keeps. */
+  int outputLimit() {
+    return outputMaxSize > 0 ? Math.min(outputMaxSize, CheckResult.MAX_OUTPUT) : CheckResult.MAX_OUTPUT;
+  }
+
   public CheckDefinition withIdentity(String newId, String newName, String newServiceId) {
     return new CheckDefinition(newId, newName, notes, newServiceId, type, http, method, header, body, tlsSkipVerify,
         tcp, args, ttl, interval, timeout, deregisterCriticalServiceAfter, successBeforePassing,

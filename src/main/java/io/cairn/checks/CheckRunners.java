@@ -70,7 +70,8 @@ public final class CheckRunners implements AutoCloseable {
 
   /** Starts running a check, replacing any runner of the same id. */
   public void start(CheckDefinition def) {
-    Runner r = new Runner(def);
+    // The probe reads no more than the check keeps: its own OutputMaxSize, else the agent's.
+    Runner r = new Runner(def.withOutputMaxSize(outputLimit(def)));
     Runner old = runners.put(def.id(), r);
     if (old != null) old.cancel();
     r.scheduleFirst();
@@ -165,7 +166,7 @@ public final class CheckRunners implements AutoCloseable {
         raw = new CheckResult(CheckStatus.CRITICAL, "check failed to run: " + e);
       }
       if (cancelled) return;
-      listener.onResult(def.id(), new CheckResult(applyThresholds(raw.status()), raw.output()).cut(outputLimit(def)));
+      listener.onResult(def.id(), new CheckResult(applyThresholds(raw.status()), raw.output()).cut(def.outputLimit()));
       schedule(interval().toMillis());
     }
 

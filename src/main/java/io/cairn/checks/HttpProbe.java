@@ -59,7 +59,7 @@ final class HttpProbe implements Probe {
     }
     try {
       HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      String body = new String(r.body(), 0, Math.min(r.body().length, CheckResult.MAX_OUTPUT), StandardCharsets.UTF_8);
+      String body = new String(r.body(), 0, Math.min(r.body().length, def.outputLimit()), StandardCharsets.UTF_8);
       String out = "HTTP " + def.method() + " " + def.http() + ": " + r.statusCode() + " Output: " + body;
       int code = r.statusCode();
       CheckStatus status = code >= 200 && code <= 299 ? CheckStatus.PASSING

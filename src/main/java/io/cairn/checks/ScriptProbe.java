@@ -18,7 +18,7 @@ final class ScriptProbe implements Probe {
       return new CheckResult(CheckStatus.CRITICAL, "failed to start " + def.args().getFirst() + ": " + e.getMessage());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread reader = Thread.ofVirtual().start(() -> copyBounded(p.getInputStream(), out));
+    Thread reader = Thread.ofVirtual().start(() -> copyBounded(p.getInputStream(), out, def.outputLimit()));
     if (!p.waitFor(def.effectiveTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -34,13 +34,13 @@ final class ScriptProbe implements Probe {
     return new CheckResult(status, text);
   }
 
-  private static void copyBounded(InputStream in, ByteArrayOutputStream out) {
+  private static void copyBounded(InputStream in, ByteArrayOutputStream out, int limit) {
     byte[] buf = new byte[4096];
     try (in) {
       int n;
       while ((n = in.read(buf)) >= 0) {
         synchronized (out) {
-          if (out.size() < CheckResult.MAX_OUTPUT) out.write(buf, 0, Math.min(n, CheckResult.MAX_OUTPUT - out.size()));
+          if (out.size() < limit) out.write(buf, 0, Math.min(n, limit - out.size()));
         }
       }
     } catch (IOException e) {

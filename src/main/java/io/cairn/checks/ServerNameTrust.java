@@ -33,14 +33,17 @@ final class ServerNameTrust extends X509ExtendedTrustManager {
     this.serverName = serverName.toLowerCase(Locale.ROOT);
   }
 
-  static SSLContext context(String serverName) throws Exception {
+  /** The JDK's trusted roots. */
+  static X509TrustManager roots() throws Exception {
     TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     f.init((KeyStore) null);
-    X509TrustManager roots = null;
-    for (TrustManager t : f.getTrustManagers()) if (t instanceof X509TrustManager x) roots = x;
-    if (roots == null) throw new IllegalStateException("no X.509 trust manager");
+    for (TrustManager t : f.getTrustManagers()) if (t instanceof X509TrustManager x) return x;
+    throw new IllegalStateException("no X.509 trust manager");
+  }
+
+  static SSLContext context(String serverName) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new ServerNameTrust(roots, serverName)}, new SecureRandom());
+    ctx.init(null, new TrustManager[] {new ServerNameTrust(roots(), serverName)}, new SecureRandom());
     return ctx;
   }
 

@@ -38,7 +38,7 @@ final class SnapshotInspect implements Callable<Integer> {
         new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file)), 8192), 512)) {
       byte[] head = in.readNBytes(512);
       in.unread(head);
-      if (ConsulSnapshot.isTarHeader(head)) consul(ConsulSnapshot.inspect(in));
+      if (ConsulSnapshot.isTar(head)) consul(ConsulSnapshot.inspect(in));
       else cairn(in);
     } catch (ZipException e) {
       throw new ClientError("not a snapshot: " + file + " is not gzip data");

@@ -37,32 +37,14 @@ public final class ConsulSnapshot {
   static final int HEADER_BYTES = BLOCK;
 
   /** Whether the inflated upload starts with a tar header (its "ustar" magic), as Consul's snapshots do. */
-  static boolean isTar(byte[] head) {
+  public static boolean isTar(byte[] head) {
     return head.length == BLOCK && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
   }
 
   /** Reads, checks, and sends the snapshot's records in parts, the last one marked; returns what was and was not imported. */
   static ConsulRecords.Report read(InputStream tar, String restoreId, String localDc, Consumer<Command.RestoreChunk> out)
       throws IOException {
-    Path state = Files.createTempFile("cairn-consul-snapshot-", ".bin");
-    try {
-      Archive a = readArchive(tar, state);
-      a.verify();
-      try {
-        Wire.JSON.readTree(a.meta);
-      } catch (IOException e) {
-        throw invalid("meta.json is not JSON");
-      }
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(state), 64 * 1024)) {
-        return decode(new Msgpack(in, a.stateSize), restoreId, localDc, out);
-      } catch (EOFException e) {
-        throw invalid("state.bin ends in the middle of a record");
-      } catch (Msgpack.FormatException e) {
-        throw invalid("state.bin: " + e.getMessage());
-      }
-    } finally {
-      Files.deleteIfExists(state);
-    }
+    return withRecords(tar, (meta, records, size) -> decode(records, restoreId, localDc, out));
   }
 
   /** What {@code cairn snapshot inspect} shows of a Consul snapshot: meta.json, and per record type a count and bytes. */
@@ -71,6 +53,29 @@ public final class ConsulSnapshot {
 
   /** Reads and checks a Consul snapshot (inflated), counting its records by type; sends nothing. */
   public static Summary inspect(InputStream tar) throws IOException {
+    return withRecords(tar, (meta, m, size) -> {
+      java.util.Map<String, long[]> records = new java.util.LinkedHashMap<>();
+      for (int type; (type = m.nextByte()) >= 0; ) {
+        long before = m.remaining();
+        m.read();
+        long[] c = records.computeIfAbsent(ConsulRecords.kind(type & 0x7f), k -> new long[2]);
+        c[0]++;
+        c[1] += before - m.remaining() + 1;
+      }
+      return new Summary(meta, size, records);
+    });
+  }
+
+  /** What to do with a checked snapshot: its meta.json, state.bin's records past the header, state.bin's size. */
+  private interface RecordsReader<T> {
+    T read(com.fasterxml.jackson.databind.JsonNode meta, Msgpack records, long size) throws IOException;
+  }
+
+  /**
+   * The archive read whole and checked against its sums (state.bin in a temporary file, gone
+   * after), meta.json parsed, state.bin's header checked; then {@code reader} on its records.
+   */
+  private static <T> T withRecords(InputStream tar, RecordsReader<T> reader) throws IOException {
     Path state = Files.createTempFile("cairn-consul-snapshot-", ".bin");
     try {
       Archive a = readArchive(tar, state);
@@ -81,49 +86,36 @@ public final class ConsulSnapshot {
       } catch (IOException e) {
         throw invalid("meta.json is not JSON");
       }
-      java.util.Map<String, long[]> records = new java.util.LinkedHashMap<>();
       try (InputStream in = new BufferedInputStream(Files.newInputStream(state), 64 * 1024)) {
-        Msgpack m = new Msgpack(in, a.stateSize);
-        m.read();
-        for (int type; (type = m.nextByte()) >= 0; ) {
-          long before = m.remaining();
-          m.read();
-          long[] c = records.computeIfAbsent(ConsulRecords.kind(type & 0x7f), k -> new long[2]);
-          c[0]++;
-          c[1] += before - m.remaining() + 1;
+        Msgpack records = new Msgpack(in, a.stateSize);
+        if (!(records.read() instanceof Map<?, ?> header) || !header.containsKey("LastIndex")) {
+          throw invalid("state.bin does not start with Consul's snapshot header");
         }
+        return reader.read(meta, records, a.stateSize);
       } catch (EOFException e) {
         throw invalid("state.bin ends in the middle of a record");
       } catch (Msgpack.FormatException e) {
         throw invalid("state.bin: " + e.getMessage());
       }
-      return new Summary(meta, a.stateSize, records);
     } finally {
       Files.deleteIfExists(state);
     }
   }
 
-  /** Whether the inflated bytes start with a tar header (for callers outside this package). */
-  public static boolean isTarHeader(byte[] head) {
-    return isTar(head);
-  }
-
+  /** The records past the header, mapped and sent in parts. */
   private static ConsulRecords.Report decode(Msgpack in, String restoreId, String localDc, Consumer<Command.RestoreChunk> out)
       throws IOException {
-    if (!(in.read() instanceof Map<?, ?> header) || !header.containsKey("LastIndex")) {
-      throw invalid("state.bin does not start with Consul's snapshot header");
-    }
     ConsulRecords records = new ConsulRecords(localDc);
-    int[] seq = {0};
+    int seq = 0;
     long partStart = in.remaining();
     for (int type; (type = in.nextByte()) >= 0; ) {
       records.add(type & 0x7f, in.read());
       if (partStart - in.remaining() >= RestoreUpload.PART_BYTES) {
-        out.accept(new Command.RestoreChunk(restoreId, seq[0]++, records.takePart(), false));
+        out.accept(new Command.RestoreChunk(restoreId, seq++, records.takePart(), false));
         partStart = in.remaining();
       }
     }
-    out.accept(new Command.RestoreChunk(restoreId, seq[0]++, records.takePart(), true));
+    out.accept(new Command.RestoreChunk(restoreId, seq, records.takePart(), true));
     return records.report();
   }
 

@@ -9,13 +9,9 @@ import io.cairn.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,11 +62,7 @@ class CloudBootTest {
   @BeforeAll
   static void start() throws Exception {
     agent = TestAgent.start();
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path cairn = bin.resolve("cairn");
-    Files.writeString(cairn, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' io.cairn.cli.Main \"$@\"\n");
-    Files.setPosixFilePermissions(cairn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    TestAgent.installLauncher(dir.resolve("bin"));
     for (String node : NODES) {
       Path up = dir.resolve("up-" + node);
       HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -125,9 +117,7 @@ class CloudBootTest {
   }
 
   private static int passing(String role) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(agent.uri("/v1/health/service/" + role + "?passing"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    return new ObjectMapper().readTree(r.body()).size();
+    return new ObjectMapper().readTree(agent.call("GET", "/v1/health/service/" + role + "?passing", null).body()).size();
   }
 
   private record Run(int exit, String out) {}

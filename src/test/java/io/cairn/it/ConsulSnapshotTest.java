@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +26,10 @@ class ConsulSnapshotTest {
   private static final String SESSION = "adf4238a-882b-9ddc-4a9d-5b6758e4159e";
   private static final String QUERY = "8f246b77-f3e1-ff88-5b48-8ec93abf3e05";
   private static TestAgent agent;
-  private static HttpClient http;
 
   @BeforeAll
   static void start() throws Exception {
     agent = TestAgent.start();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
@@ -41,9 +38,7 @@ class ConsulSnapshotTest {
   }
 
   private static HttpResponse<String> send(String method, String path, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(agent.uri(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return agent.upload(method, path, body);
   }
 
   private static String get(String path) throws Exception {
@@ -200,7 +195,8 @@ class ConsulSnapshotTest {
         .containsPattern("KVS\\s+2 ").containsPattern("ACLToken\\s+1 ").contains("Total");
 
     java.nio.file.Path cairnFile = dir.resolve("cairn.snap");
-    HttpResponse<byte[]> saved = http.send(HttpRequest.newBuilder(agent.uri("/v1/snapshot")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> saved = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(agent.uri("/v1/snapshot")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
     java.nio.file.Files.write(cairnFile, saved.body());
     out.reset();
     code = io.cairn.cli.Main.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),

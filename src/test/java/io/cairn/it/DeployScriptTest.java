@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,11 +24,7 @@ class DeployScriptTest {
   @BeforeAll
   static void start() throws Exception {
     agent = TestAgent.start();
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path cairn = bin.resolve("cairn");
-    Files.writeString(cairn, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' io.cairn.cli.Main \"$@\"\n");
-    Files.setPosixFilePermissions(cairn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    TestAgent.installLauncher(dir.resolve("bin"));
   }
 
   @AfterAll

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,13 +22,11 @@ class MigrateTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestAgent consul;
   private static TestAgent cairn;
-  private static HttpClient http;
 
   @BeforeAll
   static void start() throws Exception {
     consul = TestAgent.start();
     cairn = TestAgent.start();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
@@ -41,9 +36,7 @@ class MigrateTest {
   }
 
   private static HttpResponse<String> send(TestAgent a, String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(a.uri(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return a.call(method, path, body);
   }
 
   private record Run(int code, String out, String err) {}

@@ -98,12 +98,30 @@ final class TestAgent implements AutoCloseable {
     agent.close();
   }
 
+  /**
+   * A {@code cairn} command in {@code bin} that runs this build (this JVM's class path) as a
+   * process of its own, for tests whose shell scripts call {@code cairn} as cron and boot scripts do.
+   */
+  static java.nio.file.Path installLauncher(java.nio.file.Path bin) throws IOException {
+    java.nio.file.Files.createDirectories(bin);
+    java.nio.file.Path cairn = bin.resolve("cairn");
+    java.nio.file.Files.writeString(cairn, "#!/bin/sh\nexec '" + java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+        + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' io.cairn.cli.Main \"$@\"\n");
+    java.nio.file.Files.setPosixFilePermissions(cairn, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return cairn;
+  }
+
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
   /** One request to this agent's HTTP API ({@code rawPath} already percent-encoded); null body sends none. */
   java.net.http.HttpResponse<String> call(String method, String rawPath, String body) throws Exception {
+    return upload(method, rawPath, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #call(String, String, String)}, with a body of bytes (a snapshot upload). */
+  java.net.http.HttpResponse<String> upload(String method, String rawPath, byte[] body) throws Exception {
     return HTTP.send(java.net.http.HttpRequest.newBuilder(uri(rawPath)).method(method,
-        body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +20,11 @@ import org.junit.jupiter.api.Test;
 class TxnCatalogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestAgent agent;
-  private static HttpClient http;
+  private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
     agent = TestAgent.start();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
@@ -35,9 +33,7 @@ class TxnCatalogTest {
   }
 
   private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(agent.uri(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return agent.call(method, path, body);
   }
 
   private static JsonNode txn(int status, String ops) throws Exception {
