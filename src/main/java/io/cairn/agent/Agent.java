@@ -73,6 +73,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   private OtherDatacenterViews otherViews;
   private DnsServer dns;
   private final AgentWatches watches = new AgentWatches();
+  private RemoteExec remoteExec;
 
   private Agent(AgentConfig config, Runnable onLeave) throws Exception {
     this.config = config;
@@ -86,6 +87,10 @@ public final class Agent implements AgentControl, AutoCloseable {
       startHttp();
       startDns();
       startWatches();
+      if (!config.disableRemoteExec()) {
+        remoteExec = new RemoteExec(selfUri(), config.nodeName());
+        remoteExec.start();
+      }
     } catch (Exception | Error e) {
       LOG.error("agent start failed: {}", e.toString());
       close();
@@ -200,9 +205,13 @@ public final class Agent implements AgentControl, AutoCloseable {
 
   /** Stage 5: the config's watches, run against this agent's own HTTP API; replaces those running. */
   private void startWatches() {
+    watches.replace(selfUri(), config.watches());
+  }
+
+  /** This agent's own HTTP API, as its watches and remote execution call it. */
+  private java.net.URI selfUri() {
     String host = config.httpAddr().equals("0.0.0.0") ? "127.0.0.1" : config.httpAddr();
-    watches.replace(java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-        + http.address().getPort()), config.watches());
+    return java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.address().getPort());
   }
 
   /** Closes the agent from a thread of its own and says why: the process then exits with an error. */
@@ -270,7 +279,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     AgentConfig c = config;
     return new Self(c.datacenter(), c.nodeName(), c.nodeId(), c.server(), VERSION, REVISION, c.advertiseAddr(),
         List.of(c.clientAddr()), dataDir.toString(), c.logLevel().toUpperCase(java.util.Locale.ROOT), c.domain() + ".",
-        c.bootstrap(), nodeMeta(c));
+        c.bootstrap(), nodeMeta(c), c.disableRemoteExec());
   }
 
   /**
@@ -409,7 +418,8 @@ public final class Agent implements AgentControl, AutoCloseable {
         config.enableLocalScriptChecks() || b.enableLocalScriptChecks, config.checkUpdateInterval(), config.nodeMeta(),
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
-        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot(), config.checkOutputMaxSize());
+        config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot(), config.checkOutputMaxSize(),
+        config.disableRemoteExec());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does
@@ -499,6 +509,7 @@ public final class Agent implements AgentControl, AutoCloseable {
     closed = true;
     LOG.info("shutting down");
     watches.stop();
+    if (remoteExec != null) remoteExec.stop();
     if (endpoints != null) endpoints.stopBlocking();
     if (http != null) http.close(2);
     if (dns != null) dns.close();

@@ -11,7 +11,8 @@ import java.util.Map;
  * An agent's settings once files and flags are merged (see {@link ConfigBuilder}). {@code httpAddr}
  * and {@code dnsAddr} are where the HTTP API and DNS listen (Consul's addresses.http/dns, which
  * default to client_addr). {@code discovery} is the discovery token's URL or DNS name, or null
- * (docs/discovery.md).
+ * (docs/discovery.md). {@code disableRemoteExec} false lets {@code cairn exec} and
+ * {@code consul exec} run commands here (docs/remote-exec.md); true by default, as in Consul.
  */
 public record AgentConfig(
     boolean dev, boolean server, boolean bootstrap, int bootstrapExpect,
@@ -25,7 +26,8 @@ public record AgentConfig(
     List<String> retryJoin, java.time.Duration retryInterval, int retryMax, java.time.Duration nodeFailureTimeout, long raftSnapshotThreshold, List<String> recursors, io.cairn.dns.DnsConfig dns,
     List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery,
     List<WatchDefinition> watches, boolean enableDebug, List<String> retryJoinWan, Duration sessionTtlMin,
-    String advertiseAddrWan, boolean translateWanAddrs, io.cairn.state.AutopilotConfig autopilot, int checkOutputMaxSize) {
+    String advertiseAddrWan, boolean translateWanAddrs, io.cairn.state.AutopilotConfig autopilot, int checkOutputMaxSize,
+    boolean disableRemoteExec) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -52,6 +52,12 @@ public final class AgentHttp {
         .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)));
   }
 
+  /** A PUT of raw bytes (a KV value that need not be text). */
+  public Answer putBytes(String pathAndQuery, byte[] body) throws IOException {
+    return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Answer delete(String pathAndQuery) throws IOException {
     return send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30)).DELETE());
   }

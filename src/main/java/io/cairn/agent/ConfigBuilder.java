@@ -60,6 +60,8 @@ public final class ConfigBuilder {
   /** Serves thread dumps and recent log lines under /debug/; unset means as -dev (on), as Consul's dev mode. */
   public Boolean enableDebug;
   public boolean enableLocalScriptChecks;
+  /** Consul's default: no remote execution unless a config file says disable_remote_exec = false. */
+  public boolean disableRemoteExec = true;
   public Duration checkUpdateInterval = Duration.ofMinutes(5);
   public final Map<String, String> nodeMeta = new LinkedHashMap<>();
   public final List<Definitions.ServiceDefinition> services = new ArrayList<>();
@@ -192,6 +194,7 @@ public final class ConfigBuilder {
     enableScriptChecks = f.bool(enableScriptChecks, "enable_script_checks");
     if (f.has("enable_debug")) enableDebug = f.bool(false, "enable_debug");
     enableLocalScriptChecks = f.bool(enableLocalScriptChecks, "enable_local_script_checks");
+    disableRemoteExec = f.bool(disableRemoteExec, "disable_remote_exec");
     Duration stm = f.duration("session_ttl_min");
     if (stm != null) {
       if (stm.isNegative() || stm.isZero()) throw f.bad("session_ttl_min", "must be positive");
@@ -338,7 +341,8 @@ public final class ConfigBuilder {
         nodeFailureTimeout, raftSnapshotThreshold, List.copyOf(recursors), dnsConfig(), List.copyOf(configFiles), List.copyOf(configDirs),
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
         enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
-        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot, checkOutputMaxSize);
+        sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot, checkOutputMaxSize,
+        disableRemoteExec);
   }
 
   /**

@@ -42,7 +42,7 @@ final class ConsulKeys {
         "enable_script_checks", "enable_local_script_checks", "check_update_interval", "retry_join", "start_join",
         "retry_interval", "retry_max", "raft_snapshot_threshold", "leave_on_terminate", "skip_leave_on_interrupt",
         "pid_file", "service", "services", "check", "checks", "watches", "retry_join_wan", "start_join_wan", "session_ttl_min",
-        "advertise_addr_wan", "translate_wan_addrs", "check_output_max_size");
+        "advertise_addr_wan", "translate_wan_addrs", "check_output_max_size", "disable_remote_exec");
     honoured(t, under("addresses", "http", "dns"));
     honoured(t, under("autopilot", "cleanup_dead_servers", "last_contact_threshold", "max_trailing_logs", "min_quorum",
         "server_stabilization_time"));
@@ -99,7 +99,6 @@ final class ConsulKeys {
         "log_sublevels", "enable_syslog", "syslog_facility");
     t.add(noEffectUnless("disable_update_check", KeyRule::isTrue, "never checks for updates"));
     t.add(noEffectUnless("disable_anonymous_signature", KeyRule::isTrue, "never checks for updates"));
-    t.add(noEffectUnless("disable_remote_exec", KeyRule::isTrue, "no remote exec"));
     t.add(noEffectUnless("disable_host_node_id", KeyRule::isTrue, "node IDs are random, kept in data_dir"));
     t.add(noEffectUnless("disable_coordinates", KeyRule::isTrue, "no network coordinates"));
     t.add(noEffectUnless("raft_protocol", KeyRule.is(3), "Raft protocol 3 only"));

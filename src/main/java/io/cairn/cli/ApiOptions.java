@@ -26,9 +26,13 @@ final class ApiOptions {
   String datacenter;
 
   ApiClient client() {
+    return new ApiClient(agentAddress(httpAddr, System.getenv()), token(), datacenter);
+  }
+
+  /** The token to present: the flag, else the environment; null for none. */
+  String token() {
     Map<String, String> env = System.getenv();
-    return new ApiClient(agentAddress(httpAddr, env), firstSet(token, env.get("CAIRN_HTTP_TOKEN"), env.get("CONSUL_HTTP_TOKEN")),
-        datacenter);
+    return firstSet(token, env.get("CAIRN_HTTP_TOKEN"), env.get("CONSUL_HTTP_TOKEN"));
   }
 
   /**

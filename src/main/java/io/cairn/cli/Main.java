@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     // `cairn lock PREFIX sh -c '...'`: everything after the prefix is the child's, options included.
     cl.getSubcommands().get("lock").setStopAtPositional(true);
     cl.getSubcommands().get("watch").setStopAtPositional(true);
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
     // Go's flags never cluster: -http-adr is an unknown flag, not -h with "ttp-adr" after it.
     cl.setPosixClusteredShortOptionsAllowed(false);
     addHelpFlags(cl);

@@ -128,6 +128,7 @@ final class AgentApi {
     debug.set("ClientAddrs", Wire.strings(s.clientAddrs()));
     debug.put("BindAddr", s.bindAddr());
     debug.put("ServerMode", s.server());
+    debug.put("DisableRemoteExec", s.disableRemoteExec());
     o.putNull("Coord");
     o.set("Member", member(ctx.agent().selfMember()));
     ObjectNode stats = o.putObject("Stats");

@@ -8,7 +8,7 @@ public interface AgentControl {
   /** The facts /v1/agent/self reports. */
   record Self(String datacenter, String nodeName, String nodeId, boolean server, String version, String revision,
               String bindAddr, List<String> clientAddrs, String dataDir, String logLevel, String domain,
-              boolean bootstrap, Map<String, String> meta) {}
+              boolean bootstrap, Map<String, String> meta, boolean disableRemoteExec) {}
 
   /** A gossip-pool member as /v1/agent/members shows it; status 1 alive, 3 left, 4 failed. */
   record Member(String name, String addr, int port, Map<String, String> tags, int status) {}

@@ -36,10 +36,17 @@ class SmallCommandsTest {
   }
 
   @Test
-  void execIsRefusedInOneLineSayingWhy() {
-    Run r = cairn("exec", "-node", "web", "uptime");
-    assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err().strip().lines()).singleElement().asString().contains("remote execution is disabled");
+  void execChecksItsArgumentsBeforeAskingAnyAgent() {
+    Run none = cairn("exec", "-http-addr=127.0.0.1:1");
+    assertThat(none.exit()).isEqualTo(1);
+    assertThat(none.err().strip().lines()).singleElement().asString().contains("Must specify a command to execute");
+    Run tag = cairn("exec", "-http-addr=127.0.0.1:1", "-tag", "v1", "uptime");
+    assertThat(tag.err().strip().lines()).singleElement().asString().contains("Cannot provide tag filter without service filter.");
+    Run regex = cairn("exec", "-http-addr=127.0.0.1:1", "-node", "(", "uptime");
+    assertThat(regex.err().strip().lines()).singleElement().asString().contains("Failed to compile node filter regexp");
+    Run unreachable = cairn("exec", "-http-addr=127.0.0.1:1", "uptime");
+    assertThat(unreachable.exit()).isEqualTo(1);
+    assertThat(unreachable.err().strip().lines()).singleElement().asString().contains("connection refused");
   }
 
   @Test
