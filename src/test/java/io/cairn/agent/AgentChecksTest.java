@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Check runners against a real agent: what reaches the catalog, and what does not. */
+// Mostly waits on TTLs, intervals or quiet periods, with an agent of its own: runs beside the other classes.
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class AgentChecksTest {
   static Agent agent;
   static HttpServer target;

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * wire protocol as {@code consul exec} drives it (so either CLI works with either agent), a job
  * whose caller went away is stopped, and an agent with Consul's default refuses and says how.
  */
+// Mostly waits on TTLs, intervals or quiet periods, with an agent of its own: runs beside the other classes.
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class RemoteExecTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestAgent on;

@@ -11,6 +11,8 @@ import org.kiwiproject.consul.Consul;
 import org.kiwiproject.consul.model.session.ImmutableSession;
 
 /** Sessions and KV locks against a real agent, with plain HTTP and kiwiproject's client. */
+// Mostly waits on TTLs, intervals or quiet periods, with an agent of its own: runs beside the other classes.
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class SessionTest {
   static TestAgent agent;
 
