@@ -43,7 +43,8 @@ public final class AgentHttp {
   /** GET, blocking past {@code index} for up to {@code wait} when index > 0. */
   public Answer get(String pathAndQuery, long index, Duration wait) throws IOException {
     String sep = pathAndQuery.contains("?") ? "&" : "?";
-    String q = index > 0 ? sep + "index=" + index + "&wait=" + wait.toSeconds() + "s" : "";
+    // In milliseconds: whole seconds would turn a wait under 1 s into "0s", which a server reads as its default (5 min).
+    String q = index > 0 ? sep + "index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms" : "";
     return send(HttpRequest.newBuilder(base.resolve(pathAndQuery + q)).timeout(wait.plusSeconds(30)).GET());
   }
 

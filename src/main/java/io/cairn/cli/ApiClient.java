@@ -31,10 +31,20 @@ final class ApiClient {
   private final String datacenter;
   private final HttpClient http;
 
+  private final boolean stale;
+  /** CONSUL_HTTP_AUTH's "user[:password]", sent as HTTP basic authentication; null for none. */
+  private final String basicAuth;
+
   ApiClient(URI base, String token, String datacenter) {
+    this(base, token, datacenter, false, null);
+  }
+
+  ApiClient(URI base, String token, String datacenter, boolean stale, String basicAuth) {
     this.base = base;
     this.token = token;
     this.datacenter = datacenter;
+    this.stale = stale;
+    this.basicAuth = basicAuth;
     // HTTP/1.1 explicitly: the default would send an h2c upgrade the agent's server never takes.
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
   }
@@ -82,7 +92,7 @@ final class ApiClient {
   java.io.InputStream stream(String path, Map<String, String> query) {
     URI uri = URI.create(base + path + queryString(query));
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET();
-    if (token != null && !token.isEmpty()) req.header("X-Consul-Token", token);
+    headers(req);
     try {
       HttpResponse<java.io.InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       if (resp.statusCode() < 200 || resp.statusCode() > 299) {
@@ -106,11 +116,22 @@ final class ApiClient {
     return new String(send("GET", path, query, null, false).orElseThrow(), StandardCharsets.UTF_8);
   }
 
+  private void headers(HttpRequest.Builder req) {
+    if (token != null && !token.isEmpty()) req.header("X-Consul-Token", token);
+    if (basicAuth != null) {
+      req.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
   private Optional<byte[]> send(String method, String path, Map<String, String> query, byte[] body, boolean missingIsEmpty) {
+    if (stale && method.equals("GET") && !query.containsKey("stale") && !query.containsKey("consistent")) {
+      query = new LinkedHashMap<>(query);
+      query.put("stale", "");
+    }
     URI uri = URI.create(base + path + queryString(query));
     HttpRequest.Builder req = HttpRequest.newBuilder(uri)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (token != null && !token.isEmpty()) req.header("X-Consul-Token", token);
+    headers(req);
     HttpResponse<byte[]> resp;
     try {
       resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -25,14 +25,36 @@ final class ApiOptions {
   @Option(names = "-datacenter", paramLabel = "DC", description = "Datacenter to query. Default: the agent's own.")
   String datacenter;
 
+  @Option(names = "-token-file", paramLabel = "FILE",
+      description = "File holding the ACL token (used if -token is not). Default: $CONSUL_HTTP_TOKEN_FILE.")
+  String tokenFile;
+
+  @Option(names = "-stale", arity = "0..1", fallbackValue = "true",
+      description = "Reads may be answered by any server, not only the leader's view (Consul's ?stale).")
+  boolean stale;
+
   ApiClient client() {
-    return new ApiClient(agentAddress(httpAddr, System.getenv()), token(), datacenter);
+    String auth = System.getenv("CONSUL_HTTP_AUTH");
+    return new ApiClient(agentAddress(httpAddr, System.getenv()), token(), datacenter, stale, auth == null || auth.isEmpty() ? null : auth);
   }
 
-  /** The token to present: the flag, else the environment; null for none. */
+  /** The token to present, as Consul's client picks it: -token, -token-file, then the same from the environment; null for none. */
   String token() {
     Map<String, String> env = System.getenv();
-    return firstSet(token, env.get("CAIRN_HTTP_TOKEN"), env.get("CONSUL_HTTP_TOKEN"));
+    if (token != null && !token.isEmpty()) return token;
+    if (tokenFile != null && !tokenFile.isEmpty()) return readToken(tokenFile);
+    String fromEnv = firstSet(env.get("CAIRN_HTTP_TOKEN"), env.get("CONSUL_HTTP_TOKEN"));
+    if (fromEnv != null) return fromEnv;
+    String file = env.get("CONSUL_HTTP_TOKEN_FILE");
+    return file == null || file.isEmpty() ? null : readToken(file);
+  }
+
+  private static String readToken(String file) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new ClientError("Error loading token file: " + e.getMessage());
+    }
   }
 
   /**

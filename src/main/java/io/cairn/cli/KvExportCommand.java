@@ -18,6 +18,22 @@ final class KvExportCommand extends ClientCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX") String prefix = "";
 
+  /** As Go's json.MarshalIndent(v, "", "\t") lays it out: tabs, no space before a colon, and [] when empty. */
+  static String goIndent(ArrayNode doc) {
+    if (doc.isEmpty()) return "[]";
+    var tabs = new com.fasterxml.jackson.core.util.DefaultIndenter("\t", "\n");
+    var printer = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+        .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+    printer.indentArraysWith(tabs);
+    printer.indentObjectsWith(tabs);
+    try {
+      return JSON.writer(printer).writeValueAsString(doc);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   int run(ApiClient client) {
     ArrayNode out = JSON.createArrayNode();
@@ -25,11 +41,11 @@ final class KvExportCommand extends ClientCommand {
       for (JsonNode e : entries) {
         ObjectNode o = out.addObject();
         o.put("key", e.path("Key").asText());
-        o.put("flags", e.path("Flags").asLong());
+        o.set("flags", e.path("Flags").isNumber() ? e.path("Flags") : JSON.getNodeFactory().numberNode(0));  // a uint64, as given
         o.put("value", e.path("Value").isNull() ? "" : e.path("Value").asText());
       }
     });
-    out().println(out.toPrettyString());
+    out().println(goIndent(out));
     return 0;
   }
 }

@@ -50,7 +50,7 @@ final class KvImportCommand extends ClientCommand {
         ObjectNode kv = ops.addObject().putObject("KV");
         kv.put("Verb", "set");
         kv.put("Key", e.key());
-        kv.put("Flags", e.flags());
+        kv.put("Flags", new java.math.BigInteger(Long.toUnsignedString(e.flags())));
         kv.put("Value", e.value());
       }
       client.put("/v1/txn", Map.of(), JSON.writeValueAsBytes(ops));
@@ -79,10 +79,11 @@ final class KvImportCommand extends ClientCommand {
       } catch (IllegalArgumentException e) {
         throw new ClientError("Cannot import " + n.path("key").asText() + ": its value is not base64");
       }
-      if (n.has("flags") && !n.path("flags").canConvertToExactIntegral()) {
-        throw new ClientError("Cannot import " + n.path("key").asText() + ": flags must be an integer");
+      if (n.has("flags") && (!n.path("flags").canConvertToExactIntegral() || n.path("flags").bigIntegerValue().signum() < 0
+          || n.path("flags").bigIntegerValue().bitLength() > 64)) {
+        throw new ClientError("Cannot import " + n.path("key").asText() + ": flags must be an unsigned 64-bit integer");
       }
-      out.add(new Entry(KvKeys.normalize(n.path("key").asText()), n.path("flags").asLong(0), value));
+      out.add(new Entry(KvKeys.normalize(n.path("key").asText()), n.path("flags").bigIntegerValue().longValue(), value));
     }
     return out;
   }

@@ -51,6 +51,7 @@ final class KvLock extends MonitoredHold {
       if (left <= 0) return false;
       Duration wait = Duration.ofNanos(Math.min(WAIT.toNanos(), left));
       LockApi.Read r = api.get(path(), index, wait);
+      if (index > 0 && System.nanoTime() >= deadline) return false;  // the wait ran out: -timeout means no later start
       JsonNode pair = r.body() == null ? null : r.body().get(0);
       if (pair != null) {
         if (flagsOf(pair) != LOCK_FLAG) throw new IOException("Existing key does not match lock use");

@@ -20,7 +20,8 @@ final class KvPutCommand extends ClientCommand {
   @Option(names = "-cas", description = "Check-and-set: write only if the key's ModifyIndex is -modify-index (0: only if absent).")
   boolean cas;
   @Option(names = "-modify-index", paramLabel = "N", description = "The ModifyIndex -cas expects.") Long modifyIndex;
-  @Option(names = "-flags", paramLabel = "N", description = "Opaque unsigned integer stored with the value.") Long flags;
+  @Option(names = "-flags", paramLabel = "N", description = "Opaque unsigned 64-bit integer stored with the value.") String flagsText;
+  private Long flags;
   @Option(names = "-base64", description = "VALUE is base64-encoded; decode it before writing.") boolean base64;
   @Option(names = "-acquire", description = "Lock the key with -session (created if absent); exit 1 if another session holds it.")
   boolean acquire;
@@ -41,6 +42,13 @@ final class KvPutCommand extends ClientCommand {
       throw new ClientError("Missing -session (required with -acquire and -release)");
     }
     if (cas && (acquire || release)) throw new ClientError("Cannot specify -cas with -acquire or -release!");
+    if (flagsText != null) {
+      try {
+        flags = Long.parseUnsignedLong(flagsText);
+      } catch (NumberFormatException e) {
+        throw new ClientError("invalid value \"" + flagsText + "\" for flag -flags: parse error");
+      }
+    }
     byte[] data = data();
     Map<String, String> query = new LinkedHashMap<>();
     if (acquire || release) {
@@ -74,9 +82,9 @@ final class KvPutCommand extends ClientCommand {
     else raw = value.getBytes(StandardCharsets.UTF_8);
     if (!base64) return raw;
     try {
-      return Base64.getMimeDecoder().decode(raw);
+      return Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII).strip());
     } catch (IllegalArgumentException e) {
-      throw new ClientError("-base64: value is not valid base64: " + e.getMessage());
+      throw new ClientError("Cannot base 64 decode data: " + e.getMessage());
     }
   }
 

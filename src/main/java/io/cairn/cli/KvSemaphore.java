@@ -51,7 +51,11 @@ final class KvSemaphore extends MonitoredHold {
   }
 
   private State read(long index) throws IOException {
-    LockApi.Read r = api.get("/v1/kv/" + LockApi.enc(prefix + "/") + "?recurse", index, WAIT);
+    return read(index, WAIT);
+  }
+
+  private State read(long index, Duration wait) throws IOException {
+    LockApi.Read r = api.get("/v1/kv/" + LockApi.enc(prefix + "/") + "?recurse", index, wait);
     ObjectNode lock = null;
     long modifyIndex = 0;
     Set<String> contenders = new HashSet<>();
@@ -98,7 +102,8 @@ final class KvSemaphore extends MonitoredHold {
     long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     long index = 0;
     while (System.nanoTime() < deadline) {
-      State s = read(index);
+      State s = read(index, Duration.ofNanos(Math.min(WAIT.toNanos(), deadline - System.nanoTime())));
+      if (System.nanoTime() >= deadline) break;  // the wait ran out: -timeout means no later start
       Set<String> holders = s.holders();
       holders.retainAll(s.contenders());  // holders whose session is gone leave
       if (holders.size() >= limit) {

@@ -67,6 +67,7 @@ final class LockCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ClientError("-timeout: " + e.getMessage());
     }
+    if (wait.isNegative()) throw new ClientError("Timeout must be positive");
     String at = prefix.replaceAll("^/+", "").replaceAll("/+$", "");
     String sessionName = name != null ? name : "Consul lock for '" + String.join(" ", child) + "' at '" + at + "'";
     LockApi kv = new LockApi(ApiOptions.agentAddress(api.httpAddr, System.getenv()), api.token);
@@ -130,6 +131,7 @@ final class LockCommand implements Callable<Integer> {
     boolean wasHeld = holder.release();
     if (!wasHeld) throw new ClientError("Lock release failed: Lock not held");
     info("Child terminated, releasing lock");
+    if (code != 0) err().println("Error running handler: exit status " + code);
     return childExitCode && code != 0 ? 2 : 0;
   }
 

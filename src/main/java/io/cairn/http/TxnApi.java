@@ -150,8 +150,10 @@ final class TxnApi {
   private static long unsigned(Fields f, String field, String prefix) {
     JsonNode n = f.get(field).orElse(null);
     if (n == null) return 0;
-    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) throw badBody(prefix + field + " must be an unsigned integer");
-    return n.longValue();
+    if (!n.isIntegralNumber() || n.bigIntegerValue().signum() < 0 || n.bigIntegerValue().bitLength() > 64) {
+      throw badBody(prefix + field + " must be an unsigned integer");
+    }
+    return n.bigIntegerValue().longValue();  // a uint64 above 2^63 in a long's bits
   }
 
   private static byte[] value(JsonNode v) {

@@ -128,6 +128,37 @@ class CliTest {
   }
 
   @Test
+  void flagsAreParsedAsGoParsesThem() {
+    // A value that starts with a dash is a value once the flags have ended.
+    assertOk(cairn("kv", "put", "-http-addr=" + httpAddr, "go/neg", "-5"));
+    assertThat(client("kv", "get", "go/neg").out()).isEqualTo("-5\n");
+    // Go's flag package takes --flag as -flag.
+    assertOk(cairn("kv", "put", "--http-addr=" + httpAddr, "--flags=44", "go/dash", "v"));
+    assertThat(client("kv", "get", "-detailed", "go/dash").outLines()).contains("Flags            44");
+    // A flags value above 2^63 is a uint64; a negative one is refused, as Go's uint64 flag refuses it.
+    assertOk(client("kv", "put", "-flags=18446744073709551615", "go/max", "v"));
+    assertThat(client("kv", "get", "-detailed", "go/max").outLines()).contains("Flags            18446744073709551615");
+    assertSingleErrorLine(client("kv", "put", "-flags=-1", "go/bad", "v"), "Error: invalid value \"-1\" for flag -flags");
+    assertSingleErrorLine(client("kv", "put", "-base64", "go/bad", "!!!notb64"), "Error: Cannot base 64 decode data");
+    assertThat(client("kv", "get", "go/bad").exit()).as("nothing written").isEqualTo(1);
+    Run version = cairn("--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).startsWith("Cairn v");
+  }
+
+  @Test
+  void kvExportIsLaidOutAsGoIndentsItAndFlagsAboveTwoToTheSixtyThreeRoundTrip() throws IOException {
+    assertThat(client("kv", "export", "nothing-here/").out()).isEqualTo("[]\n");
+    assertOk(client("kv", "put", "-flags=18446744073709551615", "exp/a", "x"));
+    Run export = client("kv", "export", "exp/");
+    assertThat(export.out()).isEqualTo("[\n\t{\n\t\t\"key\": \"exp/a\",\n\t\t\"flags\": 18446744073709551615,\n\t\t\"value\": \"eA==\"\n\t}\n]\n");
+    Path file = dir.resolve("export.json");
+    Files.writeString(file, export.out().replace("exp/a", "exp/b"));
+    assertOk(client("kv", "import", "@" + file));
+    assertThat(client("kv", "get", "-detailed", "exp/b").outLines()).contains("Flags            18446744073709551615");
+  }
+
+  @Test
   void casWriteSucceedsAtTheCurrentIndexAndFailsOnAStaleOne() {
     assertOk(client("kv", "put", "cas/key", "v1"));
     long index = modifyIndex("cas/key");
@@ -334,6 +365,12 @@ class CliTest {
       assertThat(token.get()).isEqualTo("s3cret");
       assertThat(uri.get().getPath()).isEqualTo("/v1/catalog/datacenters");
       assertThat(uri.get().getQuery()).isEqualTo("dc=dc9");
+      Path tokenFile = dir.resolve("token");
+      Files.writeString(tokenFile, "from-a-file\n");
+      assertOk(cairn("catalog", "datacenters", "-token-file", tokenFile.toString(), "-stale",
+          "-http-addr", "http://127.0.0.1:" + stub.getAddress().getPort()));
+      assertThat(token.get()).isEqualTo("from-a-file");
+      assertThat(uri.get().getQuery()).isEqualTo("stale=");
     } finally {
       stub.stop(0);
     }

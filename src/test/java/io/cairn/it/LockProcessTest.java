@@ -88,6 +88,22 @@ class LockProcessTest {
   }
 
   @Test
+  void aTimeoutGivesUpWithoutRunningTheCommandWhileAnotherHolds() throws Exception {
+    String d = dir.toString();
+    lock("locks/busy", "touch " + d + "/holder-in; exec sleep 600");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("holder-in")));
+    for (String[] extra : new String[][] {{}, {"-n", "1"}}) {
+      List<String> args = new ArrayList<>(List.of("lock", "-http-addr", "127.0.0.1:" + agent.port(), "-timeout=1500ms"));
+      args.addAll(List.of(extra));
+      args.addAll(List.of("locks/busy", "touch " + d + "/late"));
+      AgentProcess.Result r = AgentProcess.run(args.toArray(String[]::new));
+      assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+      assertThat(r.stderr()).contains("timeout during lock acquisition");
+      assertThat(Files.exists(dir.resolve("late"))).as("the command never runs").isFalse();
+    }
+  }
+
+  @Test
   void aSemaphoreOfTwoAdmitsExactlyTwo() throws Exception {
     String d = dir.toString();
     for (int i = 0; i < 3; i++) {
