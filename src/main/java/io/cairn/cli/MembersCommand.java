@@ -13,13 +13,37 @@ import picocli.CommandLine.Option;
 final class MembersCommand extends ClientCommand {
   @Option(names = "-wan", description = "List the WAN members (servers of all datacenters) instead of the LAN ones.")
   boolean wan;
+  @Option(names = "-status", paramLabel = "REGEX", description = "Only members whose status (alive, left, failed...) matches.")
+  String statusFilter = ".*";
+  @Option(names = "-detailed", description = "Show each member's tags instead of the summary columns.") boolean detailed;
 
   @Override
   int run(ApiClient client) {
+    java.util.regex.Pattern statusRe;
+    try {
+      statusRe = java.util.regex.Pattern.compile(statusFilter);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new ClientError("Failed to compile status regexp: " + e.getDescription());
+    }
     JsonNode members = client.get("/v1/agent/members", wan ? Map.of("wan", "1") : Map.of());
     List<JsonNode> sorted = new ArrayList<>();
-    members.forEach(sorted::add);
+    members.forEach(m -> {
+      if (statusRe.matcher(status(m.path("Status").asInt())).find()) sorted.add(m);
+    });
+    if (sorted.isEmpty()) return 2;  // consul's: nothing matched the filter
     sorted.sort(Comparator.comparing(m -> m.path("Name").asText()));
+    if (detailed) {
+      Columns table = new Columns().row("Node", "Address", "Status", "Tags");
+      for (JsonNode m : sorted) {
+        List<String> tags = new ArrayList<>();
+        m.path("Tags").properties().forEach(t -> tags.add(t.getKey() + "=" + t.getValue().asText()));
+        java.util.Collections.sort(tags);
+        table.row(m.path("Name").asText(), hostPort(m.path("Addr").asText(), m.path("Port").asInt()),
+            status(m.path("Status").asInt()), String.join(",", tags));
+      }
+      table.print(out());
+      return 0;
+    }
     Columns table = new Columns().row("Node", "Address", "Status", "Type", "Build", "Protocol", "DC");
     for (JsonNode m : sorted) {
       JsonNode tags = m.path("Tags");

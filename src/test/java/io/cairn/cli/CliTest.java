@@ -308,6 +308,11 @@ class CliTest {
     assertThat(r.outLines()).hasSize(2);
     assertThat(r.outLines().get(1).split("\\s+")).containsExactly(NODE, "127.0.0.1:" + 8301, "alive", "server",
         Agent.VERSION, "2", DC);
+    Run detailed = client("members", "-detailed", "-status=^alive$");
+    assertOk(detailed);
+    assertThat(detailed.outLines().get(0)).matches("Node\\s+Address\\s+Status\\s+Tags");
+    assertThat(detailed.outLines().get(1)).contains("alive").contains("dc=" + DC).contains("role=consul");
+    assertThat(client("members", "-status=failed").exit()).as("none matches: consul exits 2").isEqualTo(2);
   }
 
   @Test
