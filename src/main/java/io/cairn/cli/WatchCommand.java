@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * the view on stdin and {@code CONSUL_INDEX} set. A handler that fails is reported and the watch
  * goes on; one that runs past {@code -handler-timeout} is killed.
  */
-@Command(name = "watch", description = "Watches a view of the catalog, KV store or events and runs a handler on each change.")
+@Command(name = "watch", description = "Watches a view of the catalog, KV store or events and runs a handler on each change. "
+    + "A handler that fails is reported and the watch goes on (consul's watch stops and exits 1).")
 final class WatchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Consul's watch prints with four spaces of indent and "key": value. */
