@@ -400,6 +400,7 @@ public final class Agent implements AgentControl, AutoCloseable {
   @Override
   public synchronized void reload() throws Exception {
     ConfigBuilder b = new ConfigBuilder();
+    b.configFormat = config.configFormat();
     b.configFiles.addAll(config.configFiles());
     b.configDirs.addAll(config.configDirs());
     b.loadFiles();
@@ -419,7 +420,7 @@ public final class Agent implements AgentControl, AutoCloseable {
         List.copyOf(b.services), List.copyOf(b.checks), config.retryJoin(), config.retryInterval(), config.retryMax(), config.nodeFailureTimeout(), config.raftSnapshotThreshold(), config.recursors(), config.dns(), config.configFiles(), config.configDirs(),
         config.httpAddr(), config.dnsAddr(), config.discovery(), List.copyOf(b.watches), config.enableDebug(),
         config.retryJoinWan(), config.sessionTtlMin(), config.advertiseAddrWan(), config.translateWanAddrs(), config.autopilot(), config.checkOutputMaxSize(),
-        config.disableRemoteExec());
+        config.disableRemoteExec(), config.configFormat());
     registerFromConfig(fresh);
     config = fresh;
     startWatches();  // the reloaded set replaces the old, as Consul's reload does

@@ -27,7 +27,7 @@ public record AgentConfig(
     List<Path> configFiles, List<Path> configDirs, String httpAddr, String dnsAddr, String discovery,
     List<WatchDefinition> watches, boolean enableDebug, List<String> retryJoinWan, Duration sessionTtlMin,
     String advertiseAddrWan, boolean translateWanAddrs, io.cairn.state.AutopilotConfig autopilot, int checkOutputMaxSize,
-    boolean disableRemoteExec) {
+    boolean disableRemoteExec, String configFormat) {
 
   public String rpcAddress() {
     return advertiseAddr + ":" + serverPort;

@@ -107,14 +107,24 @@ public final class ConfigBuilder {
     return this;
   }
 
+  /**
+   * -config-format: "json" or "hcl" reads every file in that format whatever its name, and a
+   * config dir's files without the .json or .hcl extension too (Consul's); null goes by extension.
+   */
+  public String configFormat;
+
   /** Loads every -config-file and -config-dir given so far, in order. */
   public ConfigBuilder loadFiles() throws ConfigException {
+    if (configFormat != null && !configFormat.equals("json") && !configFormat.equals("hcl")) {
+      throw new ConfigException("-config-format must be either 'hcl' or 'json'");
+    }
     for (Path f : configFiles) loadFile(f);
     for (Path d : configDirs) {
       if (!Files.isDirectory(d)) throw new ConfigException(d + ": config dir does not exist");
       List<Path> files;
       try (Stream<Path> s = Files.list(d)) {
-        files = s.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".hcl")).sorted().toList();
+        files = s.filter(p -> configFormat != null ? Files.isRegularFile(p) : p.toString().endsWith(".json") || p.toString().endsWith(".hcl"))
+            .sorted().toList();
       } catch (IOException e) {
         throw new ConfigException(d + ": " + e.getMessage());
       }
@@ -132,7 +142,8 @@ public final class ConfigBuilder {
     }
     JsonNode tree;
     try {
-      tree = file.toString().endsWith(".hcl") ? Hcl.parse(text, file.toString()) : JsonMapper.builder().build().readTree(text);
+      boolean hcl = configFormat != null ? configFormat.equals("hcl") : file.toString().endsWith(".hcl");
+      tree = hcl ? Hcl.parse(text, file.toString()) : JsonMapper.builder().build().readTree(text);
     } catch (HclParseException e) {
       throw new ConfigException(e.getMessage());
     } catch (IOException e) {
@@ -342,7 +353,7 @@ public final class ConfigBuilder {
         orElse(httpAddr, clientAddr), orElse(dnsAddr, clientAddr), discovery, List.copyOf(watches),
         enableDebug == null ? dev : enableDebug, retryJoinWan.stream().map(ConfigBuilder::withServerPort).toList(),
         sessionTtlMin, advertiseAddrWan == null ? adv : advertiseAddrWan, translateWanAddrs, autopilot, checkOutputMaxSize,
-        disableRemoteExec);
+        disableRemoteExec, configFormat);
   }
 
   /**

@@ -39,6 +39,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "-raft-port", paramLabel = "PORT") Integer raftPort;
   @Option(names = "-config-file", paramLabel = "FILE") List<Path> configFiles = new ArrayList<>();
   @Option(names = "-config-dir", paramLabel = "DIR") List<Path> configDirs = new ArrayList<>();
+  @Option(names = "-config-format", paramLabel = "hcl|json", description = "Read every config file in this format, whatever its extension.")
+  String configFormat;
   @Option(names = "-log-level", paramLabel = "LEVEL") String logLevel;
   @Option(names = "-domain", paramLabel = "DOMAIN") String domain;
   @Option(names = "-recursor", paramLabel = "ADDR") List<String> recursors = new ArrayList<>();
@@ -131,6 +133,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     ConfigBuilder b = new ConfigBuilder();
     if (dev) b.devMode();
     b.configFiles.addAll(configFiles);
+    b.configFormat = configFormat;
     b.configDirs.addAll(configDirs);
     b.loadFiles();
     if (server) b.server = true;

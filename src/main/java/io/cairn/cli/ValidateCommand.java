@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate", description = "Checks config files and directories as 'cairn agent' would load them.")
 final class ValidateCommand implements Callable<Integer> {
   @Option(names = "-quiet", description = "Print nothing when the configuration is valid.") boolean quiet;
+  @Option(names = "-config-format", paramLabel = "hcl|json", description = "Read every file in this format, whatever its extension.")
+  String configFormat;
   @Parameters(paramLabel = "FILE_OR_DIRECTORY") List<Path> paths = new ArrayList<>();
   @Spec CommandSpec spec;
 
@@ -28,6 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     if (paths.isEmpty()) return fail("Must specify at least one config file or directory");
     ConfigBuilder b = new ConfigBuilder();
+    b.configFormat = configFormat;
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         b.configDirs.add(p);

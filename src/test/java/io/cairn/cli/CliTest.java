@@ -446,6 +446,16 @@ class CliTest {
     assertThat(missing.err()).contains("missing.hcl");
   }
 
+  @Test
+  void validateReadsFilesWithoutAnExtensionInTheFormatGiven() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("formatted"));
+    Files.writeString(conf.resolve("agent.conf"), "datacenter = \"east\"\nnode_name = \"n1\"\n");
+    assertOk(cairn("validate", "-config-format=hcl", conf.toString()));
+    assertThat(cairn("validate", "-config-format=json", conf.toString()).exit()).as("HCL read as JSON").isEqualTo(1);
+    assertSingleErrorLine(cairn("validate", "-config-format=yaml", conf.toString()),
+        "Config validation failed: -config-format must be either 'hcl' or 'json'");
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
