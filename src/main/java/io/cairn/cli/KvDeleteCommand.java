@@ -19,10 +19,10 @@ final class KvDeleteCommand extends ClientCommand {
   @Override
   int run(ApiClient client) {
     String k = KvKeys.normalize(key);
-    if (k.isEmpty() && !recurse) throw new ClientError("Missing KEY argument");
+    if (k.isEmpty() && !recurse) throw ClientError.consulWords("Error! Missing KEY argument");
     if (cas && recurse) throw new ClientError("Cannot specify both -cas and -recurse!");
-    if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
-    if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
+    if (cas && modifyIndex == null) throw ClientError.consulWords("Must specify -modify-index with -cas!");
+    if (!cas && modifyIndex != null) throw ClientError.consulWords("Cannot specify -modify-index without -cas!");
     Map<String, String> query = new LinkedHashMap<>();
     if (recurse) query.put("recurse", "");
     if (cas) query.put("cas", Long.toUnsignedString(modifyIndex));

@@ -47,10 +47,10 @@ final class KvGetCommand extends ClientCommand {
       }
       return 0;
     }
-    if (k.isEmpty()) throw new ClientError("Missing KEY argument");
+    if (k.isEmpty()) throw ClientError.consulWords("Error! Missing KEY argument");
     JsonNode entry = client.find(KvKeys.path(k), Map.of())
         .filter(list -> !list.isEmpty()).map(list -> list.get(0))
-        .orElseThrow(() -> new ClientError("No key exists at: " + k));
+        .orElseThrow(() -> ClientError.consulWords("Error! No key exists at: " + k));
     if (detailed) printDetailed(out(), entry);
     else out().println(text(value(entry)));
     return 0;

@@ -34,12 +34,12 @@ final class KvPutCommand extends ClientCommand {
   @Override
   int run(ApiClient client) throws IOException {
     String k = KvKeys.normalize(key);
-    if (k.isEmpty()) throw new ClientError("Missing KEY argument");
-    if (cas && modifyIndex == null) throw new ClientError("Must specify -modify-index with -cas!");
-    if (!cas && modifyIndex != null) throw new ClientError("Cannot specify -modify-index without -cas!");
+    if (k.isEmpty()) throw ClientError.consulWords("Error! Missing KEY argument");
+    if (cas && modifyIndex == null) throw ClientError.consulWords("Must specify -modify-index with -cas!");
+    if (!cas && modifyIndex != null) throw ClientError.consulWords("Cannot specify -modify-index without -cas!");
     if (acquire && release) throw new ClientError("Cannot specify both -acquire and -release!");
     if ((acquire || release) && (session == null || session.isEmpty())) {
-      throw new ClientError("Missing -session (required with -acquire and -release)");
+      throw ClientError.consulWords("Error! Missing -session (required with -acquire and -release)");
     }
     if (cas && (acquire || release)) throw new ClientError("Cannot specify -cas with -acquire or -release!");
     if (flagsText != null) {

@@ -56,7 +56,8 @@ public final class Main implements Runnable {
     goParsing(cl);
     cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (e instanceof ClientError c && c.asIs) cmd.getErr().println(c.getMessage());
+      else cmd.getErr().println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     });
     return cl;
