@@ -18,20 +18,29 @@ final class EventCommand extends ClientCommand {
   @Option(names = "-tag", paramLabel = "REGEX", description = "With -service: only a service with a matching tag.") String tag;
   @Parameters(arity = "0..1", paramLabel = "PAYLOAD") String payload;
 
-  @Override
-  int run(ApiClient client) {
-    if (name == null || name.isEmpty()) throw new ClientError("Event name must be specified");
-    if (name.startsWith("_")) throw new ClientError("Event name \"" + name + "\" is reserved: names starting with _ are for internal events");
-    // Consul's order and wording: each filter must compile, then a tag needs a service.
+  /**
+   * The node, service and tag filters of an event (or of {@code exec}'s), in Consul's order and
+   * words: each must compile, then a tag needs a service. Null or empty means no filter.
+   */
+  static void checkFilters(String node, String service, String tag) {
     for (String[] f : new String[][] {{"node", node}, {"service", service}, {"tag", tag}}) {
-      if (f[1] == null) continue;
+      if (f[1] == null || f[1].isEmpty()) continue;
       try {
         java.util.regex.Pattern.compile(f[1]);
       } catch (java.util.regex.PatternSyntaxException e) {
         throw new ClientError("Failed to compile " + f[0] + " filter regexp: " + e.getDescription());
       }
     }
-    if (tag != null && service == null) throw new ClientError("Cannot provide tag filter without service filter.");
+    if (tag != null && !tag.isEmpty() && (service == null || service.isEmpty())) {
+      throw new ClientError("Cannot provide tag filter without service filter.");
+    }
+  }
+
+  @Override
+  int run(ApiClient client) {
+    if (name == null || name.isEmpty()) throw new ClientError("Event name must be specified");
+    if (name.startsWith("_")) throw new ClientError("Event name \"" + name + "\" is reserved: names starting with _ are for internal events");
+    checkFilters(node, service, tag);
     Map<String, String> q = new LinkedHashMap<>();
     if (node != null) q.put("node", node);
     if (service != null) q.put("service", service);

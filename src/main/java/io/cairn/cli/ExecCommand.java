@@ -69,17 +69,7 @@ final class ExecCommand extends ClientCommand {
       args = List.copyOf(command);
     }
     if (cmd.isEmpty() && (script == null || script.length == 0) && args.isEmpty()) throw new ClientError("Must specify a command to execute");
-    for (String[] f : new String[][] {{"node", node}, {"service", service}, {"tag", tag}}) {
-      if (f[1] == null || f[1].isEmpty()) continue;
-      try {
-        java.util.regex.Pattern.compile(f[1]);
-      } catch (java.util.regex.PatternSyntaxException e) {
-        throw new ClientError("Failed to compile " + f[0] + " filter regexp: " + e.getDescription());
-      }
-    }
-    if (tag != null && !tag.isEmpty() && (service == null || service.isEmpty())) {
-      throw new ClientError("Cannot provide tag filter without service filter.");
-    }
+    EventCommand.checkFilters(node, service, tag);
     Duration quiet = duration("-wait", wait);
     Duration repl = duration("-wait-repl", waitRepl);
     String at = prefix.replaceAll("^/+", "").replaceAll("/+$", "");

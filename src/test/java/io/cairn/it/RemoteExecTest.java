@@ -2,6 +2,7 @@ package io.cairn.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -150,11 +151,7 @@ class RemoteExecTest {
     }
   }
 
-  private static void waitFor(BooleanSupplier done, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting: " + what);
-      Thread.sleep(20);
-    }
+  private static void waitFor(BooleanSupplier done, String what) {
+    await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(done::getAsBoolean);
   }
 }
